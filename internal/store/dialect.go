@@ -1,0 +1,20 @@
+package store
+
+// The few places where the engines differ. Everything else is one SQL text
+// with $n placeholders (modernc.org/sqlite binds $n by number).
+
+// likePrefix returns an expression matching col against a prefix parameter.
+// Both engines support LIKE with || concatenation; paths and codes contain no
+// wildcard characters (UUIDs, digits and '/').
+func likePrefix(col, param string) string {
+	return col + " LIKE " + param + " || '%'"
+}
+
+// advisoryLockSQL takes a transaction-scoped advisory lock on PostgreSQL.
+// SQLite needs none: its single writer already serialises transactions.
+func (db *DB) advisoryLockSQL() string {
+	if db.Engine == Postgres {
+		return "SELECT pg_advisory_xact_lock($1)"
+	}
+	return ""
+}
