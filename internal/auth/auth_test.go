@@ -40,10 +40,12 @@ func setup(t *testing.T, db *store.DB, clock *ctip.FixedClock) *fixture {
 }
 
 func each(t *testing.T, fn func(t *testing.T, f *fixture)) {
-	clock := &ctip.FixedClock{T: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}
-	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
-		fn(t, setup(t, db, clock))
-	}, dbtest.Options{Clock: clock})
+	for _, e := range dbtest.Engines {
+		t.Run(string(e), func(t *testing.T) {
+			clock := &ctip.FixedClock{T: time.Date(2026, 3, 2, 1, 0, 0, 0, time.UTC)}
+			fn(t, setup(t, dbtest.Open(t, e, dbtest.Options{Clock: clock}), clock))
+		})
+	}
 }
 
 const goodPassword = "Sông Đà chảy về xuôi 2026"

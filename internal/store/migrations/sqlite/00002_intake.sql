@@ -1,0 +1,94 @@
+-- +goose Up
+-- Crime information (nguồn tin về tội phạm), CPC Arts 144–149.
+
+CREATE TABLE intake_items (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL,
+    receiving_unit_id TEXT NOT NULL REFERENCES units (id),
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    received_by TEXT NOT NULL REFERENCES users (id),
+    assigned_to TEXT REFERENCES users (id),
+    kind TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    received_at TIMESTAMP NOT NULL,
+    received_on DATE NOT NULL,
+    summary BLOB,
+    persons BLOB,
+    reporter_anonymous BOOLEAN NOT NULL,
+    reporter_name BLOB,
+    reporter_organisation BLOB,
+    reporter_phone BLOB,
+    reporter_email BLOB,
+    reporter_id_number BLOB,
+    reporter_address BLOB,
+    province_code TEXT,
+    commune_code TEXT,
+    country_code TEXT,
+    offence_article TEXT NOT NULL,
+    status TEXT NOT NULL,
+    clock_kind TEXT NOT NULL,
+    clock_start DATE NOT NULL,
+    clock_months INTEGER NOT NULL DEFAULT 0,
+    deadline DATE,
+    notice_due DATE NOT NULL,
+    procuracy_notified_on DATE,
+    body_extension_months INTEGER NOT NULL DEFAULT 0,
+    procuracy_extended BOOLEAN NOT NULL DEFAULT FALSE,
+    decision_ground TEXT,
+    decided_on DATE,
+    decision_number TEXT,
+    case_id TEXT,
+    version INTEGER NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    UNIQUE (receiving_unit_id, reference)
+);
+CREATE INDEX intake_unit_received ON intake_items (unit_id, received_at);
+CREATE INDEX intake_received ON intake_items (received_at);
+CREATE INDEX intake_assigned ON intake_items (assigned_to, received_at);
+CREATE INDEX intake_open_deadline ON intake_items (deadline, status);
+CREATE INDEX intake_unit_deadline ON intake_items (unit_id, deadline);
+
+CREATE TABLE intake_shares (
+    item_id TEXT NOT NULL REFERENCES intake_items (id),
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (item_id, unit_id)
+);
+CREATE INDEX intake_shares_unit ON intake_shares (unit_id, item_id);
+
+CREATE TABLE intake_events (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES intake_items (id),
+    at TIMESTAMP NOT NULL,
+    actor_id TEXT REFERENCES users (id),
+    actor_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_status TEXT NOT NULL,
+    to_status TEXT NOT NULL,
+    document_number TEXT,
+    document_date DATE,
+    signer TEXT,
+    note BLOB,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX intake_events_item ON intake_events (item_id, at);
+
+CREATE TABLE intake_attachments (
+    id TEXT PRIMARY KEY,
+    item_id TEXT NOT NULL REFERENCES intake_items (id),
+    filename BLOB NOT NULL,
+    content_type TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    content BLOB NOT NULL,
+    uploaded_by TEXT NOT NULL REFERENCES users (id),
+    uploaded_at TIMESTAMP NOT NULL
+);
+CREATE INDEX intake_attachments_item ON intake_attachments (item_id);
+
+-- +goose Down
+DROP TABLE intake_attachments;
+DROP TABLE intake_events;
+DROP TABLE intake_shares;
+DROP TABLE intake_items;
