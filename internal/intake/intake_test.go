@@ -32,7 +32,9 @@ type fx struct {
 	users map[string]*ctip.Actor
 }
 
-func (f *fx) as(name string) context.Context { return ctip.WithActor(context.Background(), f.users[name]) }
+func (f *fx) as(name string) context.Context {
+	return ctip.WithActor(context.Background(), f.users[name])
+}
 
 // setup builds a small province: police with the criminal police department
 // and a commune police post, a procuracy, and one user per role.
@@ -55,7 +57,10 @@ func setup(t *testing.T, db *store.DB, clock *ctip.FixedClock) *fx {
 		}
 		f.units[u.Code] = unit
 	}
-	for _, u := range []struct{ name, unit string; roles []string }{
+	for _, u := range []struct {
+		name, unit string
+		roles      []string
+	}{
 		{"truongcat", "CAT", []string{auth.RoleLeader}},
 		{"truongpc02", "PC02", []string{auth.RoleLeader}},
 		{"dtv1", "PC02", []string{auth.RoleInvestigator}},

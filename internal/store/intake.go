@@ -471,4 +471,3 @@ func (db *DB) IntakeCount(ctx context.Context) (int, error) {
 	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM intake_items`).Scan(&n)
 	return n, mapErr(err, "count intake")
 }
-
