@@ -335,6 +335,9 @@ type UserInput struct {
 	Password    string // optional: when empty a one-time password is generated
 	// Temporary makes a given password one-time (it must be changed at first login).
 	Temporary bool
+	// DemoAccount exempts the account from mandatory TOTP. Only the system
+	// actor (the `ctip demo` loader) may set it; it is refused otherwise.
+	DemoAccount bool
 }
 
 func (s *Service) validateUser(ctx context.Context, in *UserInput, creating bool) (*Unit, ctip.Problems) {
@@ -407,6 +410,9 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, string, 
 			p.Add("username", "auth.username_taken")
 		}
 	}
+	if in.DemoAccount && !a.System {
+		p.Add("roles", "error.forbidden")
+	}
 	if err := p.Err(); err != nil {
 		return nil, "", err
 	}
@@ -420,7 +426,7 @@ func (s *Service) CreateUser(ctx context.Context, in UserInput) (*User, string, 
 	}
 	now := s.now()
 	u := &User{ID: ctip.NewID(), Username: in.Username, DisplayName: in.DisplayName, UnitID: unit.ID, Roles: in.Roles,
-		PasswordHash: HashPassword(password), MustChangePassword: mustChange, Version: 1,
+		PasswordHash: HashPassword(password), MustChangePassword: mustChange, TOTPExempt: in.DemoAccount, Version: 1,
 		PasswordChangedAt: now, CreatedAt: now, UpdatedAt: now}
 	ev := ctip.NewAuditEvent(a, now, "user.create", "user", u.ID)
 	ev.Fields = []string{"username", "display_name", "unit", "roles", "password"}

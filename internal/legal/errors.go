@@ -15,16 +15,75 @@ const (
 	// than the law allows. Args: citation, maximum months (int).
 	KeyIntakeExtensionTooLong = "legal.intake_extension_too_long"
 	// KeyExtensionNotPositive — an extension or period length is zero or
-	// negative. Args: citation, the length given (int).
+	// negative. Args: citation.
 	KeyExtensionNotPositive = "legal.extension_not_positive"
+	// KeyNoRulesInForce — no version of the rules is in force on the date
+	// (before 1 Jan 2018). Args: the date (YYYY-MM-DD).
+	KeyNoRulesInForce = "legal.no_rules_in_force"
+	// KeyUnknownCategory — not one of the four Penal Code Art. 9 categories.
+	// Args: the value given.
+	KeyUnknownCategory = "legal.unknown_category"
+	// KeyUnknownStage — not a stage with a time rule. Args: the value given.
+	KeyUnknownStage = "legal.unknown_stage"
+	// KeyUnknownReturner — not a body that can return a file for
+	// supplementary investigation. Args: the value given.
+	KeyUnknownReturner = "legal.unknown_returner"
+	// KeyUnknownArticle — the article is not in the catalogue. Args: article.
+	KeyUnknownArticle = "legal.unknown_article"
+	// KeyUnknownClause — the article has no such clause. Args: article,
+	// clause.
+	KeyUnknownClause = "legal.unknown_clause"
+	// KeyClauseNotChargeable — a supplementary-penalty clause charged alone.
+	// Args: article, clause.
+	KeyClauseNotChargeable = "legal.clause_not_chargeable"
+	// KeyNoCharges — a case category was asked for without charges. No args.
+	KeyNoCharges = "legal.no_charges"
+	// KeySupplementaryTooManyReturns — the file has already been returned
+	// for supplementary investigation as often as that body may (CPC Art.
+	// 174(2)). Args: citation, returner ("procuracy", "judge",
+	// "trial_panel"), allowed returns (int).
+	KeySupplementaryTooManyReturns = "legal.supplementary_investigation_too_many_returns"
 )
+
+// KeyExtensionTooLong returns the key of "extension number N of this stage
+// is longer than the law allows", e.g. "legal.investigation_extension_too_long".
+// Args: citation, extension number (int, from 1), the maximum (int) in the
+// stage's unit: months for investigation, resumed_investigation and
+// detention; days for prosecution, trial_preparation, hearing and custody.
+func KeyExtensionTooLong(s Stage) string { return "legal." + string(s) + "_extension_too_long" }
+
+// KeyTooManyExtensions returns the key of "the stage allows no further
+// extension", e.g. "legal.detention_too_many_extensions". Args: citation,
+// the number of extensions allowed (int).
+func KeyTooManyExtensions(s Stage) string { return "legal." + string(s) + "_too_many_extensions" }
 
 // Keys lists every message key used by this package, for the i18n catalogue
 // test.
-var Keys = []string{
-	KeyAnnouncementInvalid,
-	KeyIntakeExtensionTooLong,
-	KeyExtensionNotPositive,
+var Keys = func() []string {
+	keys := []string{
+		KeyAnnouncementInvalid,
+		KeyIntakeExtensionTooLong,
+		KeyExtensionNotPositive,
+		KeyNoRulesInForce,
+		KeyUnknownCategory,
+		KeyUnknownStage,
+		KeyUnknownReturner,
+		KeyUnknownArticle,
+		KeyUnknownClause,
+		KeyClauseNotChargeable,
+		KeyNoCharges,
+		KeySupplementaryTooManyReturns,
+	}
+	for _, s := range extendableStages {
+		keys = append(keys, KeyExtensionTooLong(s), KeyTooManyExtensions(s))
+	}
+	return keys
+}()
+
+// extendableStages are the stages whose rules allow extensions.
+var extendableStages = []Stage{
+	StageInvestigation, StageResumedInvestigation, StageProsecution,
+	StageTrialPreparation, StageHearing, StageCustody, StageDetention,
 }
 
 // invalid returns a *ctip.Error of Kind Invalid.

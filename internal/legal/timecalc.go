@@ -7,8 +7,9 @@ import (
 )
 
 // Policy holds the settings for rules that LEGAL.md marks unverified (U) or
-// secondary (S): the package never hard-codes them. Start from DefaultPolicy
-// and change single fields; the zero Policy is not the default.
+// secondary (S): the package never hard-codes them. The zero Policy is the
+// default (nil authority lists mean the documented defaults); DefaultPolicy
+// spells the defaults out.
 type Policy struct {
 	// RollDayLimits: whether a DAY-based limit ending on a day off also moves
 	// to the next working day (CPC Art. 134(1) states the roll-forward in the
@@ -17,19 +18,78 @@ type Policy struct {
 	// LEGAL.md §1.6 marks this U; default false (conservative for alerting:
 	// do not extend).
 	RollDayLimits bool
+
+	// InvestigationExtenders: who may grant each investigation extension
+	// (CPC Art. 172(5)), by category, in order. The allocation after Law
+	// 99/2025/QH15 is U (LEGAL.md §1.3, §8 item 1). Default: the pre-2025
+	// allocation for a case investigated by a provincial-level investigating
+	// body (the only local level since 1 Mar 2025), S [cpc-172c]:
+	// ÍNT provincial; NT provincial, provincial; RNT provincial, provincial;
+	// ĐBNT provincial, provincial, supreme procuracy, then the Procurator
+	// General's extraordinary extension (V).
+	InvestigationExtenders map[Category][]Authority
+
+	// DetentionExtenders: who may grant each extension of detention for
+	// investigation (CPC Art. 173), by category, in order. U for the same
+	// reason. Default: the provincial procuracy for every extension, and the
+	// Procurator General for the extraordinary one.
+	DetentionExtenders map[Category][]Authority
+
+	// DetentionExtraExtension: whether the Procurator General may extend the
+	// detention of a suspect of an especially serious crime once more by
+	// ≤ 4 months beyond the 12-month maximum (→ 16 months). LEGAL.md §1.5
+	// marks it S (commentary only); default false: the verified 12-month
+	// maximum is enforced until counsel confirms.
+	DetentionExtraExtension bool
+
+	// CustodyStartDayExcluded: whether the first day of custody or detention
+	// is NOT counted as one of its days (the general reading for other
+	// limits: a 3-day custody from 10 Mar ends on 13 Mar, a 2-month detention
+	// from 1 Mar 60 days later) instead of being counted (ends 12 Mar / 59
+	// days later). Art. 134(1) only says the limit ends on the date written in
+	// the order; LEGAL.md does not settle the count (U). Default false: the
+	// start day counts, giving the earlier, conservative day — the order's
+	// date prevails anyway.
+	CustodyStartDayExcluded bool
 }
 
-// DefaultPolicy returns the documented defaults of every setting.
+// DefaultPolicy returns the documented defaults of every setting; it
+// behaves exactly like the zero Policy. Each call returns fresh maps, so a
+// caller may change them.
 func DefaultPolicy() Policy {
 	return Policy{
-		RollDayLimits: false,
+		RollDayLimits:           false,
+		InvestigationExtenders:  defaultInvestigationExtenders(),
+		DetentionExtenders:      defaultDetentionExtenders(),
+		DetentionExtraExtension: false,
+		CustodyStartDayExcluded: false,
+	}
+}
+
+func defaultInvestigationExtenders() map[Category][]Authority {
+	prov, supreme := AuthProvincialProcuracy, AuthSupremeProcuracy
+	return map[Category][]Authority{
+		LessSerious:       {prov},
+		Serious:           {prov, prov},
+		VerySerious:       {prov, prov},
+		EspeciallySerious: {prov, prov, supreme, AuthProcuratorGeneral},
+	}
+}
+
+func defaultDetentionExtenders() map[Category][]Authority {
+	prov := AuthProvincialProcuracy
+	return map[Category][]Authority{
+		LessSerious:       {prov},
+		Serious:           {prov},
+		VerySerious:       {prov},
+		EspeciallySerious: {prov, prov, AuthProcuratorGeneral},
 	}
 }
 
 // Limit is a computed time limit (thời hạn): Due is its last day (the limit
 // ends at 24:00 of Due, Vietnam time — CPC Art. 134(1)).
 type Limit struct {
-	Start   ctip.Date // the day the limit counts from (not counted itself)
+	Start   ctip.Date // the day the limit counts from (not counted itself, except custody/detention unless Policy.CustodyStartDayExcluded)
 	Due     ctip.Date
 	Rolled  bool   // Due was moved off a day off to the next working day
 	Basis   string // citation shown to users, Vietnamese, e.g. "BLTTHS Điều 147 khoản 1"
