@@ -209,9 +209,15 @@ func lunarHolidays(y int) yearLunarHolidays {
 	return h
 }
 
+// Years accepted in an announcements file.
+const (
+	MinAnnouncementYear = 1900
+	MaxAnnouncementYear = 2199
+)
+
 // ParseAnnouncements reads announcements from CSV with the header
 // "date,kind,note": date as YYYY-MM-DD (or dd/mm/yyyy), kind "day_off" or
-// "working_day", note optional. Blank lines and lines starting with '#' are
+// "working_day", note optional; years MinAnnouncementYear–MaxAnnouncementYear. Blank lines and lines starting with '#' are
 // skipped. A working_day must be a Saturday or Sunday that is not a
 // statutory holiday; a date may appear only once. Every error is a
 // *ctip.Error (Invalid, key "legal.announcement_invalid", args: line number,
@@ -260,6 +266,9 @@ func ParseAnnouncements(r io.Reader) ([]Announcement, error) {
 		d, err := parseAnnouncementDate(strings.TrimSpace(rec[0]))
 		if err != nil {
 			return nil, fail(line, "bad date %q (want YYYY-MM-DD)", rec[0])
+		}
+		if d.Year < MinAnnouncementYear || d.Year > MaxAnnouncementYear {
+			return nil, fail(line, "date %s outside %d–%d", d, MinAnnouncementYear, MaxAnnouncementYear)
 		}
 		kind := strings.ToLower(strings.TrimSpace(rec[1]))
 		if kind != AnnouncedDayOff && kind != AnnouncedWorkingDay {

@@ -2,6 +2,7 @@ package legal
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"ctip"
@@ -179,9 +180,28 @@ func TestKeysListed(t *testing.T) {
 		}
 		seen[k] = true
 	}
-	for _, k := range []string{KeyAnnouncementInvalid, KeyIntakeExtensionTooLong, KeyExtensionNotPositive} {
+	want := []string{KeyAnnouncementInvalid, KeyIntakeExtensionTooLong, KeyExtensionNotPositive,
+		KeyNoRulesInForce, KeyUnknownCategory, KeyUnknownStage, KeyUnknownReturner, KeyUnknownArticle,
+		KeyUnknownClause, KeyClauseNotChargeable, KeyNoCharges, KeySupplementaryTooManyReturns}
+	// every stage that allows an extension in any version has its two keys
+	p := DefaultPolicy()
+	p.DetentionExtraExtension = true
+	for _, v := range DefaultProcedure().Versions {
+		for _, r := range v.Rules {
+			r, _ = DefaultProcedure().Rule(p, v.Effective, r.Stage, r.Category)
+			if len(r.Extensions) > 0 {
+				want = append(want, KeyExtensionTooLong(r.Stage), KeyTooManyExtensions(r.Stage))
+			}
+		}
+	}
+	for _, k := range want {
 		if !seen[k] {
 			t.Errorf("key %s missing from Keys", k)
+		}
+	}
+	for _, k := range Keys {
+		if !strings.HasPrefix(k, "legal.") || strings.ContainsAny(k, " ABCDEFGHIJKLMNOPQRSTUVWXYZ") {
+			t.Errorf("bad key %q", k)
 		}
 	}
 }
