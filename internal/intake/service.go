@@ -387,6 +387,17 @@ func (s *Service) permitted(a *ctip.Actor, it *Item, act Action) error {
 	return nil
 }
 
+// Permitted tells whether the actor may take an action on an item now:
+// Forbidden when their role or unit may not, Conflict when the item's state
+// or history does not allow it.
+func (s *Service) Permitted(ctx context.Context, it *Item, act Action) error {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return err
+	}
+	return s.permitted(a, it, act)
+}
+
 // ActionInput carries what an action records.
 type ActionInput struct {
 	TargetUnitID   ctip.NullID // transfer

@@ -387,8 +387,8 @@ func (s *Server) intakeActionForm(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if !slices.Contains(v.Allowed, act) {
-		return ctip.Errorf(ctip.Conflict, "intake.action_not_available")
+	if err := s.Intake.Permitted(r.Context(), v.Item, act); err != nil {
+		return err
 	}
 	f := newForm(url.Values{"version": {fmt.Sprint(v.Item.Version)}, "document_date": {ctip.DateOf(s.Clock.Now()).String()}})
 	return s.actionPage(w, r, http.StatusOK, v, act, f)
