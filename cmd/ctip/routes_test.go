@@ -77,7 +77,7 @@ func init() {
 	// Transitions: who may start each from the fixture's state (received, unassigned, in PC02).
 	allow("POST /api/v1/intake/{id}/transfer", intakePr...)
 	allow("POST /api/v1/intake/{id}/assign", auth.RoleLeader)
-	allow("POST /api/v1/intake/{id}/verify")      // nobody: verification needs an assigned item
+	allow("POST /api/v1/intake/{id}/verify") // nobody: verification needs an assigned item
 	allow("POST /api/v1/intake/{id}/notify", intakePr...)
 	allow("POST /api/v1/intake/{id}/extend", auth.RoleLeader, auth.RoleInvestigator)
 	allow("POST /api/v1/intake/{id}/procuracy_extend", auth.RoleProcurator) // through the door; the rule then asks for the body's extension first
@@ -88,8 +88,27 @@ func init() {
 	allow("POST /api/v1/intake/{id}/cancel_suspension") // nobody: not suspended
 }
 
+// routePrep prepares routes that consume or end something, per role: it
+// returns the path to call and whether to call it from a fresh session.
+var routePrep = map[string]func(h *harness, role, pattern string) (path string, freshSession bool){
+	"POST /logout": func(h *harness, role, p string) (string, bool) { return p, true },
+	"POST /account/sessions/{id}/revoke": func(h *harness, role, p string) (string, bool) {
+		h.login(role) // the session to end
+		return strings.Replace(p, "{id}", h.lastSession(role), 1), true
+	},
+	"POST /account/tokens/{id}/revoke": func(h *harness, role, p string) (string, bool) {
+		return strings.Replace(p, "{id}", h.newTokenID(role), 1), false
+	},
+	"DELETE /api/v1/intake/{id}/attachments/{att}": func(h *harness, role, p string) (string, bool) {
+		return h.fill(p, h.attachment()), false // each role deletes its own copy
+	},
+}
+
 // fill replaces the path parameters of a pattern with fixture values.
 func (h *harness) fill(pattern string, att string) string {
+	if fill := adminFill(h, pattern); fill != "" {
+		return fill
+	}
 	p := strings.TrimSuffix(pattern, "{$}")
 	p = strings.ReplaceAll(p, "{id}", h.item.ID.String())
 	p = strings.ReplaceAll(p, "{action}", "verify")
@@ -97,14 +116,12 @@ func (h *harness) fill(pattern string, att string) string {
 	if p == "/account/totp/qr" {
 		p += "?s=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	}
-	if fill := adminFill(h, p); fill != "" {
-		return fill
-	}
 	return p
 }
 
-// adminFill is extended by the admin pages' tests for their own parameters.
-var adminFill = func(h *harness, p string) string { return "" }
+// adminFill gives the admin pages' tests a say on their own parameters: it
+// gets the raw pattern and returns a path, or "" to use the defaults.
+var adminFill = func(h *harness, pattern string) string { return "" }
 
 // allowedStatus reports whether a response means the role got through the
 // door (whatever the input problems), and deniedStatus whether it was refused.
@@ -155,19 +172,11 @@ func TestRouteRoleTable(t *testing.T) {
 				for _, role := range allRoles {
 					path := h.fill(rt.Pattern, att)
 					c := clients[role]
-					if role != "anonymous" {
-						switch name {
-						case "POST /logout":
-							c = h.login(role) // a session of its own, so the others stay signed in
-						case "POST /account/sessions/{id}/revoke":
-							other := h.login(role)
-							path = strings.Replace(rt.Pattern, "{id}", h.lastSession(role), 1)
-							_ = other
-							c = h.login(role)
-						case "POST /account/tokens/{id}/revoke":
-							path = strings.Replace(rt.Pattern, "{id}", h.newTokenID(role), 1)
-						case "DELETE /api/v1/intake/{id}/attachments/{att}":
-							path = h.fill(rt.Pattern, h.attachment()) // each role deletes its own copy
+					if prep, ok := routePrep[name]; ok && role != "anonymous" {
+						var fresh bool
+						path, fresh = prep(h, role, rt.Pattern)
+						if fresh {
+							c = h.login(role) // a session of its own, so the shared one survives
 						}
 					}
 					var r *response
