@@ -204,10 +204,10 @@ func TestAPIProcessAndOptimisticLocking(t *testing.T) {
 			t.Fatalf("assign: %d %s", r.StatusCode, r.text())
 		}
 		var it struct {
-			Status     string   `json:"status"`
-			Version    int      `json:"version"`
-			Deadline   string   `json:"deadline"`
-			Allowed    []string `json:"allowed_actions"`
+			Status     string                `json:"status"`
+			Version    int                   `json:"version"`
+			Deadline   string                `json:"deadline"`
+			Allowed    []string              `json:"allowed_actions"`
 			AssignedTo struct{ Name string } `json:"assigned_to"`
 		}
 		decodeJSON(t, r, &it)
