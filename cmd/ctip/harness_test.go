@@ -227,3 +227,5 @@ func decodeJSON(t testing.TB, r *response, v any) {
 }
 
 func t0() context.Context { return context.Background() }
+
+func vn() *time.Location { return ctip.Vietnam }
