@@ -32,4 +32,28 @@ var AllPermissions = []Permission{
 	PermIntakeRead, PermIntakeCreate, PermIntakeProcess, PermIntakeAssign, PermIntakeDecide,
 	PermIntakeOversight, PermIntakeProcuracy, PermReporterView,
 	PermStatsRead, PermAuditRead,
+	PermCaseRead, PermCaseWrite, PermCaseOversight, PermCaseProcuracy, PermCaseCourt, PermCaseKey, PermCampaigns,
+	PermPersonRead, PermPersonWrite, PermVictimRead, PermVictimWrite, PermVictimIdentity, PermBreakGlass, PermPersonExport,
 }
+
+// Criminal cases (vụ án), CPC Parts 2–4: case file, stages, deadlines, key cases.
+const (
+	PermCaseRead      Permission = "case.read"       // read cases in scope
+	PermCaseWrite     Permission = "case.write"      // institute and investigate the unit's cases (investigating body)
+	PermCaseOversight Permission = "case.oversight"  // province-wide read (procuracy supervision; committee)
+	PermCaseProcuracy Permission = "case.procuracy"  // record procuracy decisions (extensions, indictment, returns)
+	PermCaseCourt     Permission = "case.court"      // record court decisions (trial preparation, judgment)
+	PermCaseKey       Permission = "case.key"        // propose and agree key cases (vụ án trọng điểm)
+	PermCampaigns     Permission = "campaign.manage" // peak enforcement campaigns (cao điểm) and their targets
+)
+
+// Persons and victims (Law 53/2024; Decree 13/2023, Law 91/2025 on personal data).
+const (
+	PermPersonRead     Permission = "person.read"        // read the person registry in scope (suspects, accused: police records)
+	PermPersonWrite    Permission = "person.write"       // record and link persons
+	PermVictimRead     Permission = "victim.read"        // read victim files under pseudonym (no identity)
+	PermVictimWrite    Permission = "victim.write"       // reception, identification, protection, support, follow-ups
+	PermVictimIdentity Permission = "victim.identity"    // may reveal a victim's identity when on the victim's team, with a reason
+	PermBreakGlass     Permission = "victim.break_glass" // leaders outside the team: time-limited, audited, owner notified
+	PermPersonExport   Permission = "person.export"      // exports containing identities (with a reason)
+)

@@ -32,7 +32,7 @@ func TestMain(m *testing.M) {
 
 // allRoles are the roles of the route × role table, plus anonymous.
 var allRoles = []string{"anonymous", auth.RoleAdmin, auth.RoleLeader, auth.RoleIntake, auth.RoleInvestigator,
-	auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleAuditor}
+	auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleAuditor, auth.RoleCourt}
 
 const testPassword = "Mật khẩu thử nghiệm đủ dài 2026"
 
@@ -82,6 +82,7 @@ func newHarness(t testing.TB, engine store.Engine) *harness {
 		{Code: "CAX", Name: "Công an xã Mường Nhé", Kind: ctip.UnitCommunePolice, ParentCode: "CAT"},
 		{Code: "VKS", Name: "Viện kiểm sát nhân dân tỉnh", Kind: ctip.UnitProcuracy},
 		{Code: "SYT", Name: "Sở Y tế", Kind: ctip.UnitHealth},
+		{Code: "TA", Name: "Tòa án nhân dân tỉnh", Kind: ctip.UnitCourt},
 	} {
 		unit, err := a.auth.CreateUnit(sys, u)
 		if err != nil {
@@ -96,6 +97,8 @@ func newHarness(t testing.TB, engine store.Engine) *harness {
 			unit = "VKS"
 		case auth.RoleVictimSupport:
 			unit = "SYT"
+		case auth.RoleCourt:
+			unit = "TA"
 		}
 		u, _, err := a.auth.CreateUser(sys, auth.UserInput{Username: "u-" + strings.ReplaceAll(role, "_", "-"), DisplayName: "Người dùng " + role,
 			UnitCode: unit, Roles: []string{role}, Password: testPassword, DemoAccount: true})

@@ -25,7 +25,7 @@ var routeAccess = map[string][]string{}
 func allow(route string, roles ...string) { routeAccess[route] = roles }
 
 var (
-	signed   = []string{auth.RoleAdmin, auth.RoleLeader, auth.RoleIntake, auth.RoleInvestigator, auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleAuditor}
+	signed   = []string{auth.RoleAdmin, auth.RoleLeader, auth.RoleIntake, auth.RoleInvestigator, auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleAuditor, auth.RoleCourt}
 	public   = append([]string{"anonymous"}, signed...)
 	intakeRd = []string{auth.RoleLeader, auth.RoleIntake, auth.RoleInvestigator, auth.RoleProcurator}
 	intakeCr = []string{auth.RoleIntake, auth.RoleInvestigator}

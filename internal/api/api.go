@@ -7,11 +7,12 @@ package api
 import (
 	"bytes"
 	"context"
-	_ "embed"
+	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -26,10 +27,55 @@ import (
 	"ctip/internal/intake"
 )
 
-//go:embed openapi.json
-var openapiDoc []byte
+//go:embed openapi.json openapi
+var openapiFS embed.FS
 
-// OpenAPI returns the embedded OpenAPI document.
+// openapiDoc is openapi.json with the module fragments in openapi/*.json
+// merged in (each holds "paths" and "components.schemas" of one module).
+var openapiDoc = func() []byte {
+	base, err := openapiFS.ReadFile("openapi.json")
+	if err != nil {
+		panic(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		panic("api: openapi.json: " + err.Error())
+	}
+	paths := doc["paths"].(map[string]any)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	frags, _ := fs.Glob(openapiFS, "openapi/*.json")
+	for _, f := range frags {
+		b, _ := openapiFS.ReadFile(f)
+		var frag struct {
+			Paths      map[string]any `json:"paths"`
+			Components struct {
+				Schemas map[string]any `json:"schemas"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(b, &frag); err != nil {
+			panic("api: " + f + ": " + err.Error())
+		}
+		for k, v := range frag.Paths {
+			if _, dup := paths[k]; dup {
+				panic("api: " + f + ": path " + k + " defined twice")
+			}
+			paths[k] = v
+		}
+		for k, v := range frag.Components.Schemas {
+			if _, dup := schemas[k]; dup {
+				panic("api: " + f + ": schema " + k + " defined twice")
+			}
+			schemas[k] = v
+		}
+	}
+	out, err := json.MarshalIndent(doc, "", " ")
+	if err != nil {
+		panic(err)
+	}
+	return out
+}()
+
+// OpenAPI returns the OpenAPI document.
 func OpenAPI() []byte { return openapiDoc }
 
 // SessionCookie is the browser session cookie (shared with the web UI).

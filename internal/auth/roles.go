@@ -17,23 +17,30 @@ const (
 	RoleVictimSupport = "victim_support" // victim reception and support
 	RoleAnalyst       = "analyst"        // aggregate statistics only, no personal data
 	RoleAuditor       = "auditor"        // reads the audit trail
+	RoleCourt         = "court"          // judge or court clerk: trial preparation, hearings, judgments
 )
 
 // Roles lists the role codes in display order.
-var Roles = []string{RoleAdmin, RoleLeader, RoleIntake, RoleInvestigator, RoleProcurator, RoleVictimSupport, RoleAnalyst, RoleAuditor}
+var Roles = []string{RoleAdmin, RoleLeader, RoleIntake, RoleInvestigator, RoleProcurator, RoleVictimSupport, RoleAnalyst, RoleAuditor, RoleCourt}
 
 // Catalogue maps each role to its permissions. It is the single place where
 // roles get meaning; docs/SECURITY.md renders it as a table.
 var Catalogue = map[string][]ctip.Permission{
 	RoleAdmin: {ctip.PermAdminUnits, ctip.PermAdminUsers, ctip.PermAdminSettings},
 	RoleLeader: {ctip.PermLeaderSubtree, ctip.PermIntakeRead, ctip.PermIntakeAssign, ctip.PermIntakeProcess,
-		ctip.PermIntakeDecide, ctip.PermReporterView, ctip.PermStatsRead},
-	RoleIntake:        {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess},
-	RoleInvestigator:  {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess, ctip.PermIntakeDecide},
-	RoleProcurator:    {ctip.PermIntakeRead, ctip.PermIntakeOversight, ctip.PermIntakeProcuracy},
-	RoleVictimSupport: {},
+		ctip.PermIntakeDecide, ctip.PermReporterView, ctip.PermStatsRead,
+		ctip.PermCaseRead, ctip.PermCaseWrite, ctip.PermCaseKey, ctip.PermCampaigns,
+		ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermVictimRead, ctip.PermBreakGlass},
+	RoleIntake: {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess,
+		ctip.PermPersonRead, ctip.PermPersonWrite},
+	RoleInvestigator: {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess, ctip.PermIntakeDecide,
+		ctip.PermCaseRead, ctip.PermCaseWrite, ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermVictimRead, ctip.PermVictimIdentity},
+	RoleProcurator: {ctip.PermIntakeRead, ctip.PermIntakeOversight, ctip.PermIntakeProcuracy,
+		ctip.PermCaseRead, ctip.PermCaseOversight, ctip.PermCaseProcuracy, ctip.PermCaseKey, ctip.PermPersonRead, ctip.PermVictimRead},
+	RoleVictimSupport: {ctip.PermVictimRead, ctip.PermVictimWrite, ctip.PermVictimIdentity, ctip.PermPersonRead},
 	RoleAnalyst:       {ctip.PermStatsRead},
 	RoleAuditor:       {ctip.PermAuditRead},
+	RoleCourt:         {ctip.PermCaseRead, ctip.PermCaseCourt, ctip.PermCaseKey, ctip.PermPersonRead, ctip.PermVictimRead},
 }
 
 // ValidRole reports whether code is a known role.

@@ -16,7 +16,7 @@ CREATE TABLE roles (
 );
 INSERT INTO roles (code, sort_order) VALUES
     ('admin', 1), ('leader', 2), ('intake', 3), ('investigator', 4), ('procurator', 5),
-    ('victim_support', 6), ('analyst', 7), ('auditor', 8);
+    ('victim_support', 6), ('analyst', 7), ('auditor', 8), ('court', 9);
 
 CREATE TABLE units (
     id TEXT PRIMARY KEY,
