@@ -18,6 +18,7 @@ import (
 	"ctip/internal/i18n"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
+	"ctip/internal/notify"
 	"ctip/internal/store"
 )
 
@@ -34,6 +35,7 @@ type app struct {
 	auth     *auth.Service
 	intake   *intake.Service
 	audit    *audit.Service
+	notify   *notify.Service
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -130,6 +132,7 @@ func (a *app) build(clock ctip.Clock) {
 	a.intake = &intake.Service{Store: a.db, Directory: a.db, Places: a.places, Clock: clock, Policy: policy,
 		Calendar: func() *legal.Calendar { return cal }, MaxAttachment: int64(a.cfg.MaxAttachmentMB) << 20}
 	a.audit = &audit.Service{Store: a.db}
+	a.notify = &notify.Service{Store: a.db, Clock: clock}
 }
 
 func (a *app) checkKeys(ctx context.Context) error {

@@ -41,7 +41,7 @@ func init() {
 		"GET /account/totp", "POST /account/totp", "GET /account/totp/qr"} {
 		allow(r, signed...)
 	}
-	for _, r := range []string{"GET /{$}", "GET /places/communes", "GET /account", "POST /account/sessions/{id}/revoke",
+	for _, r := range []string{"GET /{$}", "GET /places/communes", "GET /account", "GET /notifications", "POST /notifications/read", "POST /account/sessions/{id}/revoke",
 		"POST /account/tokens", "POST /account/tokens/{id}/revoke", "GET /api/v1/me", "GET /api/v1/units"} {
 		allow(r, signed...)
 	}

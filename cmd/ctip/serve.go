@@ -94,7 +94,7 @@ func (a *app) handler(demo bool) http.Handler {
 		reg.MustRegister(collectors.NewDBStatsCollector(pool, "ctip_"+name))
 	}
 	metrics := httpx.NewMetrics(reg)
-	w := &web.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock,
+	w := &web.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Notify: a.notify, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock,
 		Province: a.cfg.Province, Demo: demo, Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Ready: func(ctx context.Context) error {
 			if err := a.db.Ping(ctx); err != nil {

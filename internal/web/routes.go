@@ -36,6 +36,8 @@ func (s *Server) Routes() []httpx.Route {
 		r("GET", "/{$}", signed, s.home),
 		r("GET", "/places/communes", signed, s.communes),
 		r("GET", "/account", signed, s.account),
+		r("GET", "/notifications", signed, s.notifications),
+		r("POST", "/notifications/read", signed, s.notificationsRead),
 		r("POST", "/account/sessions/{id}/revoke", signed, s.revokeOwnSession),
 		r("POST", "/account/tokens", signed, s.createOwnToken),
 		r("POST", "/account/tokens/{id}/revoke", signed, s.revokeOwnToken),

@@ -28,6 +28,7 @@ import (
 	"ctip/internal/httpx"
 	"ctip/internal/i18n"
 	"ctip/internal/intake"
+	"ctip/internal/notify"
 )
 
 //go:embed templates/*.html
@@ -48,6 +49,7 @@ type Server struct {
 	Auth     *auth.Service
 	Intake   *intake.Service
 	Audit    *audit.Service
+	Notify   *notify.Service
 	Places   *geo.Places
 	Cat      *i18n.Catalog
 	Log      *slog.Logger
@@ -174,6 +176,7 @@ type Page struct {
 	RequestID string
 	Form      *Form
 	Data      any
+	Unread    int // unread notifications (the bell)
 	s         *Server
 }
 
@@ -342,6 +345,9 @@ func (s *Server) page(r *http.Request, titleKey string, data any) *Page {
 		p.Stage = au.Session.Stage
 		if p.Stage == auth.StageFull {
 			p.Nav = s.nav(au.Actor, lang, r.URL.Path)
+			if s.Notify != nil {
+				p.Unread, _ = s.Notify.Unread(r.Context())
+			}
 		}
 	}
 	if titleKey != "" {

@@ -87,7 +87,25 @@ CREATE TABLE intake_attachments (
 );
 CREATE INDEX intake_attachments_item ON intake_attachments (item_id);
 
+-- In-app notifications (the bell), shared by every module.
+CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    kind TEXT NOT NULL,
+    msg_key TEXT NOT NULL,
+    args TEXT NOT NULL,
+    link TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    dedup_key TEXT,
+    created_at TIMESTAMP NOT NULL,
+    read_at TIMESTAMP,
+    UNIQUE (user_id, dedup_key)
+);
+CREATE INDEX notifications_user ON notifications (user_id, created_at);
+
 -- +goose Down
+DROP TABLE notifications;
 DROP TABLE intake_attachments;
 DROP TABLE intake_events;
 DROP TABLE intake_shares;
