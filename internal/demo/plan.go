@@ -427,9 +427,7 @@ func (pl *planner) verifies(k int, until ctip.Date) {
 			notes = exitNotes
 		}
 		note := notes[pl.l.rng.IntN(len(notes))]
-		if strings.Contains(note, "%s") {
-			note = strings.Replace(note, "%s", pl.p.place, 1)
-		}
+		note = strings.Replace(note, "%s", pl.p.place, 1)
 		pl.add(step{kind: stVerify, by: pl.officer, note: note}, pl.l.workTime(d))
 	}
 }

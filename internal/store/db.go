@@ -207,9 +207,6 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 	return fn(t)
 }
 
-// read returns the pool for reads.
-func (db *DB) read() querier { return db.r }
-
 // Exec runs a statement on the write pool (tests and tools only).
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return db.w.ExecContext(ctx, query, args...)

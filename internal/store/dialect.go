@@ -9,12 +9,3 @@ package store
 func likePrefix(col, param string) string {
 	return col + " LIKE " + param + " || '%'"
 }
-
-// advisoryLockSQL takes a transaction-scoped advisory lock on PostgreSQL.
-// SQLite needs none: its single writer already serialises transactions.
-func (db *DB) advisoryLockSQL() string {
-	if db.Engine == Postgres {
-		return "SELECT pg_advisory_xact_lock($1)"
-	}
-	return ""
-}

@@ -42,9 +42,3 @@ func mapErr(err error, what string) error {
 	}
 	return ctip.Wrap(err, what)
 }
-
-// isUnique reports whether err is a unique-constraint violation.
-func isUnique(err error) bool {
-	var ce *ctip.Error
-	return errors.As(mapErr(err, ""), &ce) && ce.Key == "error.duplicate"
-}
