@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"ctip/internal/dbtest"
 )
 
 var binary string // built once in TestMain
@@ -35,9 +37,8 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "e2e: build failed:", err)
 		os.Exit(1)
 	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
+	defer os.RemoveAll(dir)
+	dbtest.Main(m) // drops the PostgreSQL databases the tests created
 }
 
 func chromium(t *testing.T) string {
@@ -112,10 +113,11 @@ func (in *instance) start() string {
 	if err := in.cmd.Start(); err != nil {
 		in.t.Fatal(err)
 	}
+	cmd := in.cmd
 	in.t.Cleanup(func() {
-		if in.cmd.Process != nil {
-			in.cmd.Process.Signal(os.Interrupt)
-			in.cmd.Wait()
+		if cmd.ProcessState == nil && cmd.Process != nil {
+			cmd.Process.Signal(os.Interrupt)
+			cmd.Wait()
 		}
 	})
 	var printed strings.Builder

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -661,7 +662,9 @@ func (s *Service) HasUsers(ctx context.Context) (bool, error) {
 
 // Bootstrap creates, when the database has no user, a root unit and the
 // administrator "admin" with a one-time password that is returned to be
-// printed once. It returns "" when users already exist.
+// printed once. It returns "" when users already exist — also when another
+// instance starting at the same moment created them first (the unique
+// username decides the race).
 func (s *Service) Bootstrap(ctx context.Context) (string, error) {
 	has, err := s.HasUsers(ctx)
 	if err != nil || has {
@@ -672,9 +675,16 @@ func (s *Service) Bootstrap(ctx context.Context) (string, error) {
 	if err != nil {
 		root, err = s.CreateUnit(sys, UnitInput{Code: "ROOT", Name: "Đơn vị quản trị hệ thống", Kind: ctip.UnitOther})
 		if err != nil {
-			return "", err
+			// Another instance may have created it a moment ago.
+			if root, err = s.Store.GetUnitByCode(ctx, "ROOT"); err != nil {
+				return "", err
+			}
 		}
 	}
 	_, pw, err := s.CreateUser(sys, UserInput{Username: "admin", DisplayName: "Quản trị viên", UnitID: ctip.Some(root.ID), Roles: []string{RoleAdmin}})
+	var ce *ctip.Error
+	if errors.As(err, &ce) && ce.Kind == ctip.Invalid && len(ce.Fields) == 1 && ce.Fields[0].Key == "auth.username_taken" {
+		return "", nil // the other instance won
+	}
 	return pw, err
 }
