@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 	"sync"
@@ -262,5 +260,3 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	t.Logf("%d creates through two instances, references gapless", len(all))
 }
 
-var _ = os.Getenv
-var _ = exec.Command
