@@ -259,4 +259,3 @@ func TestTwoInstancesOnOnePostgres(t *testing.T) {
 	}
 	t.Logf("%d creates through two instances, references gapless", len(all))
 }
-
