@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/filetype"
 	"ctip/internal/legal"
 )
 
@@ -773,11 +773,6 @@ func (s *Service) Counts(ctx context.Context) (StatusCounts, error) {
 	return s.Store.CountByStatus(ctx, ctip.VisibleScope(a, ctip.PermIntakeOversight), today, today.AddDays(DueSoonDays))
 }
 
-// Allowed attachment types, by sniffed content type.
-var attachmentTypes = []string{"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
-	"audio/mpeg", "audio/wave", "audio/ogg", "video/mp4", "video/webm", "text/plain; charset=utf-8",
-	"application/zip", "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
 // Attach stores a file on an item, encrypted, after sniffing its type.
 func (s *Service) Attach(ctx context.Context, id ctip.ID, filename string, content []byte) (*Attachment, error) {
 	a, err := actorOf(ctx)
@@ -809,11 +804,8 @@ func (s *Service) Attach(ctx context.Context, id ctip.ID, filename string, conte
 	} else if int64(len(content)) > max {
 		p.Add("file", "intake.file_too_large", max>>20)
 	}
-	ct := http.DetectContentType(content)
-	if strings.HasPrefix(ct, "application/zip") && (strings.HasSuffix(strings.ToLower(filename), ".docx")) {
-		ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	}
-	if len(content) > 0 && !slices.Contains(attachmentTypes, ct) {
+	ct := filetype.Detect(content, filename)
+	if len(content) > 0 && !slices.Contains(filetype.Accepted, ct) {
 		p.Add("file", "intake.file_type", ct)
 	}
 	if err := p.Err(); err != nil {
