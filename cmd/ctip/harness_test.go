@@ -50,12 +50,22 @@ type harness struct {
 
 func newHarness(t testing.TB, engine store.Engine) *harness {
 	t.Helper()
+	return newHarnessLog(t, engine, io.Discard, nil)
+}
+
+// newHarnessLog is newHarness with the server's log going to w, with extra
+// environment settings.
+func newHarnessLog(t testing.TB, engine store.Engine, w io.Writer, extra map[string]string) *harness {
+	t.Helper()
 	dir := t.TempDir()
 	url := dbtest.URL(t, engine)
 	if engine == store.SQLite {
 		url = filepath.Join(dir, "ctip.db")
 	}
 	env := map[string]string{"CTIP_DATA": dir, "CTIP_DATABASE_URL": url, "CTIP_KEY_FILE": filepath.Join(dir, "keys")}
+	for k, v := range extra {
+		env[k] = v
+	}
 	cfg := config.New(func(k string) string { return env[k] })
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	cfg.Storage(fs)
@@ -67,7 +77,7 @@ func newHarness(t testing.TB, engine store.Engine) *harness {
 		t.Fatal(err)
 	}
 	clock := &ctip.FixedClock{T: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
-	a, err := openApp(context.Background(), cfg, env2(io.Discard), clock)
+	a, err := openApp(context.Background(), cfg, env2(w), clock)
 	if err != nil {
 		t.Fatal(err)
 	}
