@@ -271,6 +271,9 @@ func DecodeJSON(body []byte, v any) error {
 			p.Add(field, "error.wrong_type", typ.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			if name == "" {
+				name = "body" // a key "" names nothing the client can find
+			}
 			p.Add(name, "error.unknown_field")
 		case errors.Is(err, io.EOF):
 			p.Add("body", "error.empty_body")
