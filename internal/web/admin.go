@@ -85,6 +85,17 @@ func adminBack(v, def string) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// smallPage is pageReq with at most max rows, so that a page of a wide list
+// stays well under 100 KB of HTML on a phone.
+func smallPage(q url.Values, max int) ctip.PageRequest {
+	pr := pageReq(q)
+	if pr.Limit > max {
+		pr.Offset = pr.Offset / pr.Limit * max
+		pr.Limit = max
+	}
+	return pr
+}
+
 // unitOption is one entry of a unit select: the name indented by depth.
 type unitOption struct {
 	ID     string
@@ -109,10 +120,9 @@ var unitLabels = map[string]string{"code": "admin.unit.code", "name": "admin.uni
 	"parent": "admin.unit.parent", "commune_code": "admin.unit.commune"}
 
 type unitRow struct {
-	U        *auth.Unit
-	Indent   int
-	Commune  string
-	Children int
+	U       *auth.Unit
+	Indent  int // depth, capped at the deepest indentation the stylesheet has
+	Commune string
 }
 
 func (s *Server) communeName(code string) string {
@@ -130,15 +140,9 @@ func (s *Server) unitList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	children := map[ctip.ID]int{}
-	for _, u := range all {
-		if u.ParentID.Valid {
-			children[u.ParentID.ID]++
-		}
-	}
 	rows := make([]unitRow, 0, len(all))
 	for _, u := range all {
-		rows = append(rows, unitRow{U: u, Indent: min(u.Depth, 4), Commune: s.communeName(u.CommuneCode), Children: children[u.ID]})
+		rows = append(rows, unitRow{U: u, Indent: min(u.Depth, 4), Commune: s.communeName(u.CommuneCode)})
 	}
 	p := s.page(r, "admin.units.title", map[string]any{"Rows": rows})
 	return s.render(w, r, http.StatusOK, "admin_units", p)
@@ -391,7 +395,7 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 		s.setFormError(p.Form, p.Lang, err, map[string]string{"unit": "admin.user.unit", "role": "field.roles", "state": "admin.users.state"})
 		return s.render(w, r, http.StatusUnprocessableEntity, "admin_users", p)
 	}
-	preq := pageReq(q)
+	preq := smallPage(q, 50)
 	page, err := s.Auth.Users(r.Context(), f, preq)
 	if err != nil {
 		return err

@@ -192,7 +192,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		s.setFormError(p.Form, p.Lang, err, auditLabels)
 		return s.render(w, r, http.StatusUnprocessableEntity, "audit", p)
 	}
-	preq := pageReq(q)
+	preq := smallPage(q, 50)
 	page, err := s.Audit.List(ctx, f, preq)
 	if err != nil {
 		if s.setFormError(p.Form, p.Lang, err, auditLabels) {
