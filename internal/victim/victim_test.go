@@ -1,0 +1,231 @@
+package victim_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"ctip"
+	"ctip/internal/auth"
+	"ctip/internal/dbtest"
+	"ctip/internal/geo"
+	"ctip/internal/person"
+	"ctip/internal/store"
+	"ctip/internal/victim"
+)
+
+func TestMain(m *testing.M) {
+	auth.ArgonMemory, auth.ArgonTime = 1024, 1
+	dbtest.Main(m)
+}
+
+type places struct{ *geo.Places }
+
+func (p places) EthnicExists(code string) bool {
+	for _, e := range p.Ethnics {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+var pl = places{geo.MustLoad()}
+
+type fx struct {
+	db      *store.DB
+	persons *person.Service
+	victims *victim.Service
+	clock   *ctip.FixedClock
+	users   map[string]*ctip.Actor
+	units   map[string]*auth.Unit
+}
+
+func (f *fx) as(name string) context.Context { return ctip.WithActor(context.Background(), f.users[name]) }
+
+func setup(t *testing.T, db *store.DB) *fx {
+	t.Helper()
+	clock := &ctip.FixedClock{T: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	f := &fx{db: db, clock: clock, users: map[string]*ctip.Actor{}, units: map[string]*auth.Unit{}}
+	f.persons = &person.Service{Store: db, Places: pl, Clock: clock}
+	f.victims = &victim.Service{Store: db, Persons: f.persons, People: db, Places: pl, Clock: clock}
+	as := auth.New(db, clock)
+	sys := ctip.WithActor(context.Background(), ctip.SystemActor("test"))
+	for _, u := range []auth.UnitInput{
+		{Code: "CAT", Name: "Công an tỉnh", Kind: ctip.UnitPolice},
+		{Code: "PC02", Name: "Phòng Cảnh sát hình sự", Kind: ctip.UnitPolice, ParentCode: "CAT"},
+		{Code: "PC01", Name: "Phòng An ninh", Kind: ctip.UnitPolice, ParentCode: "CAT"},
+		{Code: "CAX1", Name: "Công an xã Mường Nhé", Kind: ctip.UnitCommunePolice, ParentCode: "CAT", CommuneCode: "03160"},
+		{Code: "SYT", Name: "Sở Y tế", Kind: ctip.UnitHealth},
+	} {
+		unit, err := as.CreateUnit(sys, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.units[u.Code] = unit
+	}
+	for _, u := range []struct {
+		name, unit string
+		roles      []string
+	}{
+		{"yte", "SYT", []string{auth.RoleVictimSupport}},
+		{"dtv", "PC02", []string{auth.RoleInvestigator}},
+		{"dtvkhac", "PC01", []string{auth.RoleInvestigator}},
+		{"truongcat", "CAT", []string{auth.RoleLeader}},
+		{"cax", "CAX1", []string{auth.RoleIntake}},
+		{"phantich", "CAT", []string{auth.RoleAnalyst}},
+	} {
+		usr, _, err := as.CreateUser(sys, auth.UserInput{Username: u.name, UnitCode: u.unit, Roles: u.roles, Password: "Một mật khẩu đủ dài 2026", DemoAccount: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[u.name] = auth.ActorFor(usr, f.units[u.unit])
+	}
+	return f
+}
+
+func receive(t *testing.T, f *fx, name string) *victim.View {
+	t.Helper()
+	v, err := f.victims.Receive(f.as("yte"), victim.ReceiveInput{Channel: victim.MissionReturn, ReceptionBody: "Sở Y tế tỉnh Điện Biên",
+		ReceivedAt: f.clock.Now().Add(-2 * time.Hour), FoundAbroad: true,
+		Person: person.Input{FullName: name, Sex: "female", DateOfBirth: "2001-05-04", IDNumber: "011301012345", Phone: "0987 654 321", Nationality: "VN"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func TestReceiveIdentifySupport(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		v := receive(t, f, "Lò Thị Xuân")
+		if !strings.HasPrefix(v.File.Pseudonym, "NN-2026-") || !v.Person.Masked || v.Person.Person.Identity.FullName != "" {
+			t.Fatalf("reception: pseudonym %q masked %v", v.File.Pseudonym, v.Person.Masked)
+		}
+		if v.Class != victim.ClassIdentifiedAbroad || v.Verification != "running" {
+			t.Fatalf("class %s verification %s", v.Class, v.Verification)
+		}
+		ctx := f.as("yte")
+		// Being identified abroad: regimes a–d only (Art. 37(3)).
+		_, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "vocational", Provider: "Trung tâm", ProvidedOn: ctip.DateOf(f.clock.Now())})
+		if !ctip.IsKind(err, ctip.Invalid) || !strings.Contains(err.Error(), "victim.regime_not_allowed") {
+			t.Fatalf("vocational for being_identified_abroad: %v", err)
+		}
+		v, err = f.victims.Identify(ctx, v.File.ID, v.File.Version, victim.IdentifyInput{Status: victim.Victim, DecidedOn: ctip.DateOf(f.clock.Now()),
+			DecidingBody: "Police", DecisionNumber: "12/QĐ", Grounds: []string{"mission_abroad", "person_statement"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.Class != victim.ClassCitizenVictim {
+			t.Fatalf("class after identification: %s", v.Class)
+		}
+		if _, err := f.victims.Identify(ctx, v.File.ID, v.File.Version, victim.IdentifyInput{Status: victim.NotVictim, DecidedOn: ctip.DateOf(f.clock.Now()), DecidingBody: "Police"}); !ctip.IsKind(err, ctip.Conflict) {
+			t.Fatalf("second decision: %v", err)
+		}
+		for _, r := range []string{"vocational", "medical"} {
+			if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: r, Provider: "Bệnh viện tỉnh", ProvidedOn: ctip.DateOf(f.clock.Now())}); err != nil {
+				t.Fatal(r, err)
+			}
+		}
+		// Legal aid: a referral needs consent.
+		if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "legal_aid", Provider: "TTTGPL", ProvidedOn: ctip.DateOf(f.clock.Now())}); !ctip.IsKind(err, ctip.Invalid) {
+			t.Fatalf("legal aid without consent: %v", err)
+		}
+		// 120 days of essential needs.
+		start := ctip.DateOf(f.clock.Now())
+		if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "essential_needs", Provider: "Cơ sở", ProvidedOn: start, Status: "delivered"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "essential_needs", Provider: "Cơ sở", ProvidedOn: start.AddDays(130), Status: "planned"}); err == nil || !strings.Contains(err.Error(), "essential_limit") {
+			t.Fatalf("day 131: %v", err)
+		}
+		// Another unit's investigator: pseudonym only, reveal → NotFound.
+		other := f.as("dtvkhac")
+		ov, err := f.victims.Get(other, v.File.ID)
+		if err != nil || ov.Person.ShowIdentity || ov.Person.Person.Identity.FullName != "" {
+			t.Fatalf("other unit view: %v", err)
+		}
+		if _, err := f.victims.Reveal(other, v.File.ID, "Cần xác minh danh tính"); !ctip.IsKind(err, ctip.NotFound) {
+			t.Fatalf("other unit reveal: %v", err)
+		}
+		// The team: reason required, then the identity for 15 minutes.
+		if _, err := f.victims.Reveal(ctx, v.File.ID, ""); !ctip.IsKind(err, ctip.Invalid) {
+			t.Fatalf("reveal without reason: %v", err)
+		}
+		rv, err := f.victims.Reveal(ctx, v.File.ID, "Lập hồ sơ hỗ trợ ban đầu")
+		if err != nil || rv.Person.Person.Identity.FullName != "Lò Thị Xuân" {
+			t.Fatalf("reveal: %v", err)
+		}
+		f.clock.Advance(16 * time.Minute)
+		gv, _ := f.victims.Get(ctx, v.File.ID)
+		if gv.Person.ShowIdentity {
+			t.Fatal("reveal did not expire")
+		}
+		// Break the glass: a leader outside the team.
+		bg, err := f.victims.BreakGlass(f.as("truongcat"), v.File.ID, "Khẩn cấp: đe dọa tính mạng")
+		if err != nil || !bg.Person.ShowIdentity {
+			t.Fatalf("break glass: %v", err)
+		}
+		// Search: the team finds the victim (under the pseudonym), typo and no marks.
+		for _, q := range []string{"lo thi xuan", "Xuâm", "011301012345", "+84987654321"} {
+			hits, err := f.persons.Search(ctx, q)
+			if err != nil || len(hits) != 1 || hits[0].Label != v.File.Pseudonym {
+				t.Fatalf("team search %q: %v %+v", q, err, hits)
+			}
+			for _, who := range []string{"dtvkhac", "cax", "dtv"} {
+				hits, err := f.persons.Search(f.as(who), q)
+				if err != nil || len(hits) != 0 {
+					t.Fatalf("search %q as %s: %v %+v", q, who, err, hits)
+				}
+			}
+		}
+		// Bad input: an impossible citizen ID and a future birth date.
+		_, err = f.victims.Receive(ctx, victim.ReceiveInput{Channel: "self_report", ReceptionBody: "UBND xã",
+			Person: person.Input{FullName: "A", IDNumber: "999123456789", DateOfBirth: "2030-01-01"}})
+		if !ctip.IsKind(err, ctip.Invalid) || !strings.Contains(err.Error(), "cccd_province") || !strings.Contains(err.Error(), "dob_future") {
+			t.Fatalf("bad input: %v", err)
+		}
+	})
+}
+
+func TestClassTable(t *testing.T) {
+	victimClass := victim.ClassCitizenVictim
+	cases := []struct {
+		status    victim.Status
+		nat       string
+		stateless bool
+		abroad    bool
+		principal *victim.Class
+		want      victim.Class
+	}{
+		{victim.Victim, "VN", false, false, nil, victim.ClassCitizenVictim},
+		{victim.Victim, "XX", true, false, nil, victim.ClassCitizenVictim},
+		{victim.Victim, "CN", false, false, nil, victim.ClassForeign},
+		{victim.BeingIdentified, "VN", false, true, nil, victim.ClassIdentifiedAbroad},
+		{victim.BeingIdentified, "VN", false, false, nil, victim.ClassIdentifiedInVN},
+		{victim.BeingIdentified, "LA", false, false, nil, victim.ClassForeign},
+		{victim.NotVictim, "VN", false, false, nil, victim.ClassNone},
+		{victim.BeingIdentified, "VN", false, false, &victimClass, victim.ClassAccompanyingVictim},
+	}
+	for _, c := range cases {
+		if got := victim.ClassOf(c.status, c.nat, c.stateless, c.abroad, c.principal); got != c.want {
+			t.Errorf("%v: got %s want %s", c, got, c.want)
+		}
+	}
+	for _, r := range victim.Regimes {
+		ok, _ := victim.Allowed(victim.ClassForeign, r)
+		want := r == victim.EssentialNeeds || r == victim.Medical || r == victim.Interpretation || r == victim.LegalAdvice || r == victim.LegalAid || r == victim.Psychological
+		if ok != want {
+			t.Errorf("foreign %s: %v", r, ok)
+		}
+	}
+	for _, from := range victim.Statuses {
+		for _, to := range victim.Statuses {
+			want := from == victim.BeingIdentified && to != victim.BeingIdentified
+			if victim.CanTransition(from, to) != want {
+				t.Errorf("%s → %s", from, to)
+			}
+		}
+	}
+}
