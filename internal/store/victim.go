@@ -22,7 +22,9 @@ func splitCodes(s string) []string {
 	return strings.Split(s, ";")
 }
 
-func nullTimeOf(f *victim.File) (any, any) { return nullTime(f.CommuneNotifiedAt), nullTime(f.HealthReceivedAt) }
+func nullTimeOf(f *victim.File) (any, any) {
+	return nullTime(f.CommuneNotifiedAt), nullTime(f.HealthReceivedAt)
+}
 
 // CreateFile inserts the person and the victim file in one transaction.
 func (db *DB) CreateFile(ctx context.Context, p *person.Person, roles []person.RoleLink, team []person.TeamUnit, f *victim.File, ev victim.Event, au ctip.AuditEvent) error {

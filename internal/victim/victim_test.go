@@ -42,7 +42,9 @@ type fx struct {
 	units   map[string]*auth.Unit
 }
 
-func (f *fx) as(name string) context.Context { return ctip.WithActor(context.Background(), f.users[name]) }
+func (f *fx) as(name string) context.Context {
+	return ctip.WithActor(context.Background(), f.users[name])
+}
 
 func setup(t *testing.T, db *store.DB) *fx {
 	t.Helper()
