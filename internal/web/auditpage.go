@@ -186,7 +186,7 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	}
 	data.Filters = f.ActorID.Valid || f.UnitID.Valid || f.Action != "" || f.RecordType != "" || f.RecordID != "" || !f.From.IsZero() || !f.To.IsZero()
 	if f.RecordID != "" {
-		data.Record = s.typeLabel(p.Lang, f.RecordType) + " " + f.RecordID
+		data.Record = strings.TrimSpace(s.typeLabel(p.Lang, f.RecordType) + " " + f.RecordID)
 	}
 	if err := pr.Err(); err != nil {
 		s.setFormError(p.Form, p.Lang, err, auditLabels)
