@@ -19,7 +19,9 @@ import (
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 	"ctip/internal/notify"
+	"ctip/internal/person"
 	"ctip/internal/store"
+	"ctip/internal/victim"
 )
 
 // app is everything wired together: the only place that knows every package.
@@ -36,6 +38,8 @@ type app struct {
 	intake   *intake.Service
 	audit    *audit.Service
 	notify   *notify.Service
+	persons  *person.Service
+	victims  *victim.Service
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -114,6 +118,10 @@ func openApp(ctx context.Context, cfg *config.Config, e env, clock ctip.Clock) (
 		a.calendar = a.calendar.WithAnnouncements(ann)
 	}
 	a.build(clock)
+	if err := a.personSettings(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -133,6 +141,7 @@ func (a *app) build(clock ctip.Clock) {
 		Calendar: func() *legal.Calendar { return cal }, MaxAttachment: int64(a.cfg.MaxAttachmentMB) << 20}
 	a.audit = &audit.Service{Store: a.db}
 	a.notify = &notify.Service{Store: a.db, Clock: clock}
+	a.buildPersons(clock)
 }
 
 func (a *app) checkKeys(ctx context.Context) error {

@@ -39,6 +39,7 @@ func commands() []command {
 		{"audit", "audit trail: verify", cmdAudit},
 		{"demo", "load the demo province into an empty database", cmdDemo},
 		{"backup", "write a consistent copy of the SQLite database", cmdBackup},
+		{"keys", "field-encryption keys: rotate (re-encrypt everything under a new key, resumably), status", cmdKeys},
 	}
 }
 

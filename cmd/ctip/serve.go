@@ -61,6 +61,8 @@ func cmdServe(ctx context.Context, e env) error {
 	runner := &jobs.Runner{Leases: a.db, Clock: a.clock, Log: a.log, Jobs: a.jobs()}
 	wg.Add(1)
 	go func() { defer wg.Done(); runner.Start(jctx) }()
+	wg.Add(1)
+	go func() { defer wg.Done(); a.watchKeys(jctx) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -134,5 +136,6 @@ func (a *app) httpServer(demo bool) *http.Server {
 func (a *app) jobs() []jobs.Job {
 	return []jobs.Job{
 		{Name: "auth.cleanup", Every: time.Hour, Run: a.auth.Cleanup},
+		{Name: "persons.purge", Every: 24 * time.Hour, Run: a.purgePersons},
 	}
 }

@@ -37,7 +37,7 @@ var Catalogue = map[string][]ctip.Permission{
 		ctip.PermCaseRead, ctip.PermCaseWrite, ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermVictimRead, ctip.PermVictimIdentity},
 	RoleProcurator: {ctip.PermIntakeRead, ctip.PermIntakeOversight, ctip.PermIntakeProcuracy,
 		ctip.PermCaseRead, ctip.PermCaseOversight, ctip.PermCaseProcuracy, ctip.PermCaseKey, ctip.PermPersonRead, ctip.PermVictimRead},
-	RoleVictimSupport: {ctip.PermVictimRead, ctip.PermVictimWrite, ctip.PermVictimIdentity, ctip.PermPersonRead},
+	RoleVictimSupport: {ctip.PermVictimRead, ctip.PermVictimWrite, ctip.PermVictimIdentity, ctip.PermPersonRead, ctip.PermPersonExport},
 	RoleAnalyst:       {ctip.PermStatsRead},
 	RoleAuditor:       {ctip.PermAuditRead},
 	RoleCourt:         {ctip.PermCaseRead, ctip.PermCaseCourt, ctip.PermCaseKey, ctip.PermPersonRead, ctip.PermVictimRead},
@@ -58,5 +58,9 @@ func PermissionsOf(roles []string) map[ctip.Permission]bool {
 }
 
 // NeedsTOTP reports whether holding these roles makes a second factor
-// mandatory (administrators always).
-func NeedsTOTP(roles []string) bool { return slices.Contains(roles, RoleAdmin) }
+// mandatory: administrators, and every role that can see a victim's
+// identity (reveal or break the glass; ARCHITECTURE.md §4 Security).
+func NeedsTOTP(roles []string) bool {
+	perms := PermissionsOf(roles)
+	return slices.Contains(roles, RoleAdmin) || perms[ctip.PermVictimIdentity] || perms[ctip.PermBreakGlass]
+}

@@ -45,6 +45,7 @@ type Keyring struct {
 	aeads    map[uint32]cipher.AEAD
 	raw      map[uint32][]byte
 	indexKey []byte
+	source   string // key file, for reloads during rotation
 }
 
 type keyFile struct {
@@ -254,7 +255,15 @@ func (k *Keyring) Open(ciphertext []byte, ad []byte) ([]byte, error) {
 	id := binary.BigEndian.Uint32(ciphertext[1:5])
 	k.mu.RLock()
 	aead, ok := k.aeads[id]
+	src := k.source
 	k.mu.RUnlock()
+	if !ok && src != "" {
+		// A rotation may have added a key since this process loaded the file.
+		k.Reload(src)
+		k.mu.RLock()
+		aead, ok = k.aeads[id]
+		k.mu.RUnlock()
+	}
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown key %d", ErrOpen, id)
 	}
@@ -298,4 +307,49 @@ func (k *Keyring) BlindIndex(domain, normalised string) string {
 	mac.Write([]byte{0})
 	mac.Write([]byte(normalised))
 	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// Reload merges the keys of the key file at path into the ring and takes
+// its active key (key rotation while servers run: `ctip keys rotate` adds a
+// key to the file; running servers pick it up). Keys are never dropped by a
+// reload. It reports whether anything changed.
+func (k *Keyring) Reload(path string) (bool, error) {
+	f, err := Load(path)
+	if err != nil {
+		return false, err
+	}
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	changed := false
+	for id, key := range f.raw {
+		if _, ok := k.raw[id]; !ok {
+			if err := k.add(id, key); err != nil {
+				return changed, err
+			}
+			changed = true
+		}
+	}
+	if f.active != k.active {
+		k.active = f.active
+		changed = true
+	}
+	return changed, nil
+}
+
+// SetSource remembers the key file, so that Open can reload it once when it
+// meets a key ID it does not know (a value re-encrypted by a rotation that
+// this process has not loaded yet).
+func (k *Keyring) SetSource(path string) {
+	k.mu.Lock()
+	k.source = path
+	k.mu.Unlock()
+}
+
+// Source returns the key file set by SetSource.
+func (k *Keyring) Source() string {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	return k.source
 }

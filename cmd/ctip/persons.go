@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"ctip"
+	"ctip/internal/auth"
+	"ctip/internal/geo"
+	"ctip/internal/notify"
+	"ctip/internal/person"
+	"ctip/internal/victim"
+)
+
+// Settings of the person registry (settings table; defaults in brackets).
+const (
+	settingRevealMinutes     = "persons.reveal_minutes"      // a team member's reveal window [15]
+	settingGlassMinutes      = "persons.break_glass_minutes" // break-the-glass window [10]
+	settingRetainProtected   = "persons.retain_protected_years"
+	settingRetainWitness     = "persons.retain_witness_years"
+	settingRetainNotVictim   = "persons.retain_not_victim_years"
+	keyReloadInterval        = 10 * time.Second
+	breakGlassNotificationTo = auth.RoleLeader
+)
+
+// placesAdapter adds the ethnic-group check to geo.Places.
+type placesAdapter struct{ *geo.Places }
+
+func (p placesAdapter) EthnicExists(code string) bool {
+	for _, e := range p.Ethnics {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// glassNotifier tells the owning unit's leaders about a break-the-glass view.
+type glassNotifier struct{ n *notify.Service }
+
+func (g glassNotifier) BreakGlass(ctx context.Context, owner, personID ctip.ID, pseudonym string) error {
+	_, err := g.n.ToUnitRoles(ctx, owner, []string{breakGlassNotificationTo}, notify.Notification{Kind: "break_glass", Key: "notify.break_glass",
+		Args: []string{pseudonym}, Link: "/persons/" + personID.String(), RecordType: "person", RecordID: personID.String()})
+	return err
+}
+
+// buildPersons makes the person and victim services.
+func (a *app) buildPersons(clock ctip.Clock) {
+	pl := placesAdapter{a.places}
+	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}}
+	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock}
+}
+
+// personSettings reads the reveal windows and retention periods.
+func (a *app) personSettings(ctx context.Context) error {
+	a.keys.SetSource(a.cfg.KeyFile)
+	num := func(key string) (int, error) {
+		v, ok, err := a.db.Setting(ctx, key)
+		if err != nil || !ok {
+			return 0, err
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, nil
+		}
+		return n, nil
+	}
+	for _, s := range []struct {
+		key string
+		set func(int)
+	}{
+		{settingRevealMinutes, func(n int) { a.persons.RevealWindow = time.Duration(n) * time.Minute }},
+		{settingGlassMinutes, func(n int) { a.persons.BreakGlassWindow = time.Duration(n) * time.Minute }},
+		{settingRetainProtected, func(n int) { a.persons.Retention.ProtectedYears = n }},
+		{settingRetainWitness, func(n int) { a.persons.Retention.WitnessYears = n }},
+		{settingRetainNotVictim, func(n int) { a.persons.Retention.NotVictimYears = n }},
+	} {
+		n, err := num(s.key)
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.set(n)
+		}
+	}
+	if r := a.persons.Retention; r.ProtectedYears != 0 || r.WitnessYears != 0 || r.NotVictimYears != 0 {
+		d := person.DefaultRetention
+		if r.ProtectedYears == 0 {
+			r.ProtectedYears = d.ProtectedYears
+		}
+		if r.WitnessYears == 0 {
+			r.WitnessYears = d.WitnessYears
+		}
+		if r.NotVictimYears == 0 {
+			r.NotVictimYears = d.NotVictimYears
+		}
+		a.persons.Retention = r
+	}
+	return nil
+}
+
+// purgePersons is the retention job.
+func (a *app) purgePersons(ctx context.Context) error {
+	n, err := a.persons.Purge(system(ctx, "persons.purge"))
+	if n > 0 {
+		a.log.Info("retention purge", "persons", n)
+	}
+	return err
+}
+
+// watchKeys reloads the key file now and then, so that a running server
+// seals with a key added by `ctip keys rotate` (and can open what it rewrote).
+func (a *app) watchKeys(ctx context.Context) {
+	t := time.NewTicker(keyReloadInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if changed, err := a.keys.Reload(a.cfg.KeyFile); err != nil {
+				a.log.Warn("key file reload failed", "err", err)
+			} else if changed {
+				a.log.Info("key file reloaded", "active_key", a.keys.ActiveKeyID())
+			}
+		}
+	}
+}
