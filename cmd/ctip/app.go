@@ -12,6 +12,7 @@ import (
 	"ctip"
 	"ctip/internal/audit"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/config"
 	"ctip/internal/crypt"
 	"ctip/internal/geo"
@@ -40,6 +41,8 @@ type app struct {
 	notify   *notify.Service
 	persons  *person.Service
 	victims  *victim.Service
+	cases    *casefile.Service
+	cals     *casefile.Calendars
 }
 
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {
@@ -142,6 +145,7 @@ func (a *app) build(clock ctip.Clock) {
 	a.audit = &audit.Service{Store: a.db}
 	a.notify = &notify.Service{Store: a.db, Clock: clock}
 	a.buildPersons(clock)
+	a.buildCases(clock)
 }
 
 func (a *app) checkKeys(ctx context.Context) error {

@@ -21,6 +21,7 @@ import (
 	"ctip"
 	"ctip/internal/audit"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/geo"
 	"ctip/internal/httpx"
 	"ctip/internal/i18n"
@@ -85,6 +86,8 @@ const SessionCookie = "ctip_session"
 type Server struct {
 	Auth   *auth.Service
 	Intake *intake.Service
+	// Cases serves criminal cases and peak campaigns.
+	Cases *casefile.Service
 	Audit  *audit.Service
 	Places *geo.Places
 	Cat    *i18n.Catalog

@@ -33,6 +33,7 @@ func (s *Server) Routes() []httpx.Route {
 	for _, act := range intake.Actions {
 		routes = append(routes, perm(http.MethodPost, "/api/v1/intake/{id}/"+string(act), ctip.PermIntakeRead, s.intakeAction(act)))
 	}
+	routes = append(routes, s.caseRoutes()...)
 	for i := range routes {
 		routes[i].Name = routes[i].Method + " " + routes[i].Pattern
 	}

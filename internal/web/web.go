@@ -24,6 +24,7 @@ import (
 	"ctip"
 	"ctip/internal/audit"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/geo"
 	"ctip/internal/httpx"
 	"ctip/internal/i18n"
@@ -50,6 +51,8 @@ type Server struct {
 	Intake   *intake.Service
 	Audit    *audit.Service
 	Notify   *notify.Service
+	Cases    *casefile.Service
+	Calendar *casefile.Calendars
 	Places   *geo.Places
 	Cat      *i18n.Catalog
 	Log      *slog.Logger
@@ -223,10 +226,13 @@ func (s *Server) nav(a *ctip.Actor, lang, current string) []NavItem {
 		{"/intake", "nav.intake", a.Can(ctip.PermIntakeRead)},
 		{"/intake/quick", "nav.quick", a.Can(ctip.PermIntakeCreate)},
 		{"/oversight", "nav.oversight", a.Can(ctip.PermIntakeOversight)},
+		{"/cases/board", "nav.cases", a.Can(ctip.PermCaseRead)},
+		{"/campaigns", "nav.campaigns", a.Can(ctip.PermCampaigns) || a.Can(ctip.PermStatsRead)},
 		{"/audit", "nav.audit", a.Can(ctip.PermAuditRead)},
 		{"/admin/units", "nav.units", a.Can(ctip.PermAdminUnits)},
 		{"/admin/users", "nav.users", a.Can(ctip.PermAdminUsers)},
 		{"/admin/sessions", "nav.sessions", a.Can(ctip.PermAdminUsers)},
+		{"/admin/calendar", "nav.calendar", a.Can(ctip.PermAdminSettings)},
 	}
 	var out []NavItem
 	for _, it := range items {
