@@ -96,7 +96,7 @@ func (a *app) handler(demo bool) http.Handler {
 		reg.MustRegister(collectors.NewDBStatsCollector(pool, "ctip_"+name))
 	}
 	metrics := httpx.NewMetrics(reg)
-	w := &web.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Notify: a.notify, Cases: a.cases, Calendar: a.cals, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock,
+	w := &web.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Notify: a.notify, Persons: a.persons, Victims: a.victims, Cases: a.cases, Calendar: a.cals, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock,
 		Province: a.cfg.Province, Demo: demo, Metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 		Ready: func(ctx context.Context) error {
 			if err := a.db.Ping(ctx); err != nil {
@@ -114,7 +114,7 @@ func (a *app) handler(demo bool) http.Handler {
 	if err := w.Init(); err != nil {
 		panic(err) // embedded templates: a build bug
 	}
-	apiSrv := &api.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Cases: a.cases, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock}
+	apiSrv := &api.Server{Auth: a.auth, Intake: a.intake, Audit: a.audit, Persons: a.persons, Victims: a.victims, Cases: a.cases, Places: a.places, Cat: a.cat, Log: a.log, Clock: a.clock}
 	mux := http.NewServeMux()
 	w.Register(mux)
 	apiSrv.Register(mux)

@@ -26,6 +26,8 @@ import (
 	"ctip/internal/httpx"
 	"ctip/internal/i18n"
 	"ctip/internal/intake"
+	"ctip/internal/person"
+	"ctip/internal/victim"
 )
 
 //go:embed openapi.json openapi
@@ -93,6 +95,10 @@ type Server struct {
 	Cat    *i18n.Catalog
 	Log    *slog.Logger
 	Clock  ctip.Clock
+
+	// Persons and Victims serve the person registry and victim files.
+	Persons *person.Service
+	Victims *victim.Service
 }
 
 // Register adds the route table to a mux.

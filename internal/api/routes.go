@@ -34,6 +34,7 @@ func (s *Server) Routes() []httpx.Route {
 		routes = append(routes, perm(http.MethodPost, "/api/v1/intake/{id}/"+string(act), ctip.PermIntakeRead, s.intakeAction(act)))
 	}
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.personRoutes()...)
 	for i := range routes {
 		routes[i].Name = routes[i].Method + " " + routes[i].Pattern
 	}

@@ -60,6 +60,7 @@ func (s *Server) Routes() []httpx.Route {
 		perm("GET", "/oversight", ctip.PermIntakeOversight, s.oversight),
 	}
 	routes = append(routes, s.adminRoutes()...)
+	routes = append(routes, s.personRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	for i := range routes {
 		if routes[i].Name == "" {

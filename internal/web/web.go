@@ -30,6 +30,8 @@ import (
 	"ctip/internal/i18n"
 	"ctip/internal/intake"
 	"ctip/internal/notify"
+	"ctip/internal/person"
+	"ctip/internal/victim"
 )
 
 //go:embed templates/*.html
@@ -51,6 +53,8 @@ type Server struct {
 	Intake   *intake.Service
 	Audit    *audit.Service
 	Notify   *notify.Service
+	Persons  *person.Service
+	Victims  *victim.Service
 	Cases    *casefile.Service
 	Calendar *casefile.Calendars
 	Places   *geo.Places
@@ -226,6 +230,8 @@ func (s *Server) nav(a *ctip.Actor, lang, current string) []NavItem {
 		{"/intake", "nav.intake", a.Can(ctip.PermIntakeRead)},
 		{"/intake/quick", "nav.quick", a.Can(ctip.PermIntakeCreate)},
 		{"/oversight", "nav.oversight", a.Can(ctip.PermIntakeOversight)},
+		{"/persons", "nav.persons", a.Can(ctip.PermPersonRead)},
+		{"/victims", "nav.victims", a.Can(ctip.PermVictimRead)},
 		{"/cases/board", "nav.cases", a.Can(ctip.PermCaseRead)},
 		{"/campaigns", "nav.campaigns", a.Can(ctip.PermCampaigns) || a.Can(ctip.PermStatsRead)},
 		{"/audit", "nav.audit", a.Can(ctip.PermAuditRead)},

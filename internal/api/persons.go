@@ -1,0 +1,191 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"ctip"
+	"ctip/internal/httpx"
+	"ctip/internal/person"
+)
+
+// personRoutes are the person registry and victim endpoints.
+func (s *Server) personRoutes() []httpx.Route {
+	perm := func(m, p string, perm ctip.Permission, h httpx.Handler) httpx.Route {
+		return httpx.Route{Method: m, Pattern: p, Access: httpx.Permitted, Perm: perm, Handler: h}
+	}
+	return []httpx.Route{
+		perm("POST", "/api/v1/persons", ctip.PermPersonWrite, s.personCreate),
+		perm("GET", "/api/v1/persons", ctip.PermPersonRead, s.personSearch),
+		perm("GET", "/api/v1/persons/{id}", ctip.PermPersonRead, s.personGet),
+		perm("POST", "/api/v1/victims", ctip.PermVictimWrite, s.victimCreate),
+		perm("GET", "/api/v1/victims/{id}", ctip.PermVictimRead, s.victimGet),
+		perm("POST", "/api/v1/victims/{id}/reveal", ctip.PermVictimRead, s.victimReveal),
+		perm("POST", "/api/v1/victims/{id}/identification", ctip.PermVictimWrite, s.victimIdentify),
+		perm("GET", "/api/v1/victims/{id}/support", ctip.PermVictimRead, s.victimSupportList),
+		perm("POST", "/api/v1/victims/{id}/support", ctip.PermVictimWrite, s.victimSupportAdd),
+		perm("GET", "/api/v1/victims/{id}/followups", ctip.PermVictimRead, s.victimFollowUpList),
+		perm("POST", "/api/v1/victims/{id}/followups", ctip.PermVictimWrite, s.victimFollowUpAdd),
+	}
+}
+
+// PersonInput is the body of POST /api/v1/persons (and the person part of
+// POST /api/v1/victims).
+type PersonInput struct {
+	FullName     string            `json:"full_name"`
+	Aliases      []string          `json:"aliases"`
+	Sex          string            `json:"sex"`
+	DateOfBirth  string            `json:"date_of_birth"`
+	BirthYear    int               `json:"birth_year"`
+	EstimatedAge int               `json:"estimated_age"`
+	EthnicCode   string            `json:"ethnic_code"`
+	Nationality  string            `json:"nationality"`
+	IDNumber     string            `json:"id_number"`
+	Documents    []person.Document `json:"documents"`
+	Phone        string            `json:"phone"`
+	Phones       []string          `json:"phones"`
+	Accounts     []person.Account  `json:"accounts"`
+	Permanent    person.Address    `json:"permanent_address"`
+	Current      person.Address    `json:"current_address"`
+	Occupation   string            `json:"occupation"`
+	Role         string            `json:"role"`
+	Protect      bool              `json:"protect"`
+}
+
+func (b PersonInput) toPersonInput() person.Input {
+	return person.Input{FullName: b.FullName, Aliases: b.Aliases, Sex: b.Sex, DateOfBirth: b.DateOfBirth, BirthYear: b.BirthYear,
+		EstimatedAge: b.EstimatedAge, EthnicCode: b.EthnicCode, Nationality: b.Nationality, IDNumber: b.IDNumber, Documents: b.Documents,
+		Phone: b.Phone, Phones: b.Phones, Accounts: b.Accounts, Permanent: b.Permanent, Current: b.Current, Occupation: b.Occupation,
+		Role: b.Role, Protect: b.Protect}
+}
+
+// IdentityDTO is a person's identity, given only when it may be shown.
+type IdentityDTO struct {
+	FullName         string            `json:"full_name"`
+	Aliases          []string          `json:"aliases,omitempty"`
+	DateOfBirth      string            `json:"date_of_birth,omitempty"`
+	Documents        []person.Document `json:"documents,omitempty"`
+	Phones           []string          `json:"phones,omitempty"`
+	Accounts         []person.Account  `json:"accounts,omitempty"`
+	PermanentAddress *person.Address   `json:"permanent_address,omitempty"`
+	CurrentAddress   *person.Address   `json:"current_address,omitempty"`
+	Occupation       string            `json:"occupation,omitempty"`
+}
+
+func identityDTO(id person.Identity) *IdentityDTO {
+	d := &IdentityDTO{FullName: id.FullName, Aliases: id.Aliases, DateOfBirth: id.DateOfBirth.String(), Documents: id.Documents,
+		Phones: id.Phones, Accounts: id.Accounts, Occupation: id.Occupation}
+	if !id.Permanent.IsZero() {
+		d.PermanentAddress = &id.Permanent
+	}
+	if !id.Current.IsZero() {
+		d.CurrentAddress = &id.Current
+	}
+	return d
+}
+
+// RoleDTO is a role held in a record.
+type RoleDTO struct {
+	Role       string    `json:"role"`
+	HTCDS      string    `json:"htcds_role,omitempty"`
+	RecordType string    `json:"record_type,omitempty"`
+	RecordID   string    `json:"record_id,omitempty"`
+	Since      time.Time `json:"since"`
+}
+
+// RegistryPersonDTO is a person as the API shows it: the identity only when the
+// reader may see it (a protected person needs an open reveal).
+type RegistryPersonDTO struct {
+	ID          ctip.ID      `json:"id"`
+	Protected   bool         `json:"protected"`
+	Pseudonym   string       `json:"pseudonym,omitempty"`
+	Sex         person.Sex   `json:"sex"`
+	AgeBand     string       `json:"age_band"`
+	EthnicCode  string       `json:"ethnic_code,omitempty"`
+	Nationality string       `json:"nationality,omitempty"`
+	Identity    *IdentityDTO `json:"identity,omitempty"`
+	RevealUntil *time.Time   `json:"reveal_until,omitempty"`
+	Roles       []RoleDTO    `json:"roles"`
+	Watch       bool         `json:"watch"`
+	WatchUntil  string       `json:"watch_until,omitempty"`
+	Wanted      bool         `json:"wanted"`
+	Version     int          `json:"version"`
+}
+
+func personDTO(v *person.View) RegistryPersonDTO {
+	p := v.Person
+	d := RegistryPersonDTO{ID: p.ID, Protected: p.Protected, Pseudonym: p.Pseudonym, Sex: p.Sex, AgeBand: v.AgeBand, Version: p.Version, Roles: []RoleDTO{}}
+	if v.ShowIdentity {
+		d.Identity = identityDTO(p.Identity)
+		d.EthnicCode, d.Nationality = p.EthnicCode, p.Nationality
+		d.Watch, d.WatchUntil = p.Watch, p.WatchUntil.String()
+		if !v.RevealUntil.IsZero() {
+			t := v.RevealUntil
+			d.RevealUntil = &t
+		}
+	}
+	for _, r := range p.Roles {
+		d.Roles = append(d.Roles, RoleDTO{Role: r.Role, HTCDS: person.HTCDSRole(r.Role), RecordType: r.RecordType, RecordID: r.RecordID, Since: r.CreatedAt})
+	}
+	for _, w := range p.Wanted {
+		d.Wanted = d.Wanted || w.LiftedOn.IsZero()
+	}
+	return d
+}
+
+func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
+	var b PersonInput
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	v, err := s.Persons.Create(r.Context(), b.toPersonInput())
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/persons/"+v.Person.ID.String())
+	return writeJSON(w, http.StatusCreated, personDTO(v))
+}
+
+func (s *Server) personGet(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	v, err := s.Persons.Get(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, personDTO(v))
+}
+
+// HitDTO is a search result: the name, or the pseudonym of a protected person.
+type HitDTO struct {
+	ID        ctip.ID    `json:"id"`
+	Label     string     `json:"label"`
+	Protected bool       `json:"protected"`
+	Sex       person.Sex `json:"sex"`
+	AgeBand   string     `json:"age_band"`
+	Roles     []string   `json:"roles"`
+}
+
+func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query().Get("q")
+	if q == "" {
+		var pr ctip.Problems
+		pr.Add("q", "error.required")
+		return pr.Err()
+	}
+	hits, err := s.Persons.Search(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	out := []HitDTO{}
+	for _, h := range hits {
+		roles := h.Roles
+		if roles == nil {
+			roles = []string{}
+		}
+		out = append(out, HitDTO{ID: h.ID, Label: h.Label, Protected: h.Protected, Sex: h.Sex, AgeBand: h.AgeBand, Roles: roles})
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
+}
