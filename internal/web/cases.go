@@ -199,14 +199,14 @@ func (s *Server) caseList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) caseBoard(w http.ResponseWriter, r *http.Request) error {
-	return s.listCases(w, r, "board_cases", "/cases/board", casefile.ViewAll, "case.board_title", true)
+	return s.listCases(w, r, "case_list", "/cases/board", casefile.ViewAll, "case.board_title", true)
 }
 
 func (s *Server) caseKeyBoard(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	q.Set("view", casefile.ViewKey)
 	r.URL.RawQuery = q.Encode()
-	return s.listCases(w, r, "board_key", "/cases/key", casefile.ViewKey, "case.key_title", true)
+	return s.listCases(w, r, "case_list", "/cases/key", casefile.ViewKey, "case.key_title", true)
 }
 
 // ---------- create ----------
@@ -1015,7 +1015,7 @@ func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request) error {
 	var pr ctip.Problems
 	d := formDate(r, "date", &pr)
 	if len(pr) > 0 || d.IsZero() {
-		return ctip.ErrNotFound()
+		return ctip.Errorf(ctip.Invalid, "error.bad_form")
 	}
 	if err := s.Calendar.DeleteDay(r.Context(), d); err != nil {
 		return err
