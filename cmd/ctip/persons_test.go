@@ -211,10 +211,10 @@ func TestAPIPersonsAndVictims(t *testing.T) {
 			body  map[string]any
 			field string
 		}{
-			{map[string]any{"full_name": "Vàng A Dính", "id_number": "123456789012"}, "id_number"},     // 123 is not a province code
-			{map[string]any{"full_name": "Vàng A Dính", "id_number": "01120101234"}, "id_number"},      // 11 digits
-			{map[string]any{"full_name": "Vàng A Dính", "date_of_birth": "2031-02-30"}, "date_of_birth"}, // impossible date
-			{map[string]any{"full_name": "Vàng A Dính", "date_of_birth": "2030-01-01"}, "date_of_birth"}, // future
+			{map[string]any{"full_name": "Vàng A Dính", "id_number": "123456789012"}, "id_number"},                                               // 123 is not a province code
+			{map[string]any{"full_name": "Vàng A Dính", "id_number": "01120101234"}, "id_number"},                                                // 11 digits
+			{map[string]any{"full_name": "Vàng A Dính", "date_of_birth": "2031-02-30"}, "date_of_birth"},                                         // impossible date
+			{map[string]any{"full_name": "Vàng A Dính", "date_of_birth": "2030-01-01"}, "date_of_birth"},                                         // future
 			{map[string]any{"full_name": "Vàng A Dính", "sex": "male", "date_of_birth": "1990-01-01", "id_number": "011190012345"}, "id_number"}, // CCCD says 1990 but female
 			{map[string]any{"aliases": []string{}}, "full_name"},
 		} {
