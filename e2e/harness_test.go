@@ -160,8 +160,12 @@ func browser(t *testing.T, width, height int) (context.Context, func()) {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 3*time.Minute)
-	return ctx, func() { cancelT(); cancelC(); cancelA() }
+	// Start the browser now, without a deadline (a deadline on the first
+	// run would bound the browser's whole life); steps get their own.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("starting Chromium: %v", err)
+	}
+	return ctx, func() { cancelC(); cancelA() }
 }
 
 // shot saves a full-page screenshot as a test artefact in e2e/artifacts.
@@ -176,10 +180,16 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	os.WriteFile(filepath.Join("artifacts", name+".png"), buf, 0o644)
 }
 
-// do runs browser steps and stops the test on failure.
+// stepTimeout bounds one do() call.
+const stepTimeout = 45 * time.Second
+
+// do runs browser steps and stops the test on failure, with a screenshot of
+// the page as it was.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
 		shot(t, ctx, "failure-"+strings.ReplaceAll(t.Name(), "/", "-"))
 		t.Fatal(err)
 	}
@@ -188,7 +198,9 @@ func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Voi
 // text returns the visible text of the first element matching a CSS selector.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	sctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	s, err := chromedp.Run(sctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
 		t.Fatalf("text of %s: %v", sel, err)
 	}

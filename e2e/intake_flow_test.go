@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 )
 
 var unitIDRe = regexp.MustCompile(`created unit (\S+) \((\S+)\) (\S+)`)
@@ -111,12 +112,28 @@ func TestIntakeFlowInBrowser(t *testing.T) {
 	shot(t, ctx, "06-transferred")
 
 	// The investigator of PC02 records the decision to institute a case.
+	// Investigators may see victims' identities, so their first sign-in
+	// enrols a second factor: read the key from the page, answer with a code.
 	today := time.Now().In(time.FixedZone("ICT", 7*3600)).Format("2006-01-02")
 	do(t, ctx,
 		chromedp.Click(css(`header form button`)), // sign out
 		chromedp.WaitVisible(css(`#f-username`)),
 		chromedp.SendKeys(css(`#f-username`), "dieutra"),
 		chromedp.SendKeys(css(`#f-password`), investigatorPassword),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`img.qr`)),
+	)
+	shot(t, ctx, "07-enrol-totp")
+	secret, err := chromedp.Run(ctx, chromedp.Value(css(`input[name="secret"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do(t, ctx,
+		chromedp.SendKeys(css(`#f-code`), code),
 		chromedp.Click(css(`main button[type=submit]`)),
 		chromedp.WaitVisible(css(`.cards`)),
 		chromedp.Navigate(itemURL),
@@ -126,7 +143,7 @@ func TestIntakeFlowInBrowser(t *testing.T) {
 		chromedp.SetValue(css(`#f-document_date`), today),
 		chromedp.SendKeys(css(`#f-signer`), "Thượng tá Lường Văn Thắng, Trưởng phòng"),
 	)
-	shot(t, ctx, "07-decision-form")
+	shot(t, ctx, "08-decision-form")
 	do(t, ctx,
 		chromedp.Click(css(`main button[type=submit]`)),
 		chromedp.WaitVisible(css(`p.flash[role=status]`)),
@@ -140,7 +157,7 @@ func TestIntakeFlowInBrowser(t *testing.T) {
 			t.Errorf("timeline lacks %q:\n%s", want, timeline)
 		}
 	}
-	shot(t, ctx, "08-decided")
+	shot(t, ctx, "09-decided")
 
 	// The audit chain of everything above verifies.
 	if out := in.ctip("", "audit", "verify"); !strings.Contains(out, "audit chain intact") {

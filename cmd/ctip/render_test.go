@@ -45,6 +45,9 @@ func TestRenderEveryPage(t *testing.T) {
 					i := strings.Index(body, "%!")
 					t.Errorf("%s [%s]: bad format verb near %q", name, lang, body[max(0, i-40):min(len(body), i+40)])
 				}
+				if i := strings.Index(body, ` style="`); i >= 0 {
+					t.Errorf("%s [%s]: inline style attribute (blocked by the CSP; use a class) near %q", name, lang, body[max(0, i-60):min(len(body), i+60)])
+				}
 				if len(r.body) > 100<<10 {
 					t.Errorf("%s [%s]: %d bytes (over 100 KB)", name, lang, len(r.body))
 				}

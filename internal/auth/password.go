@@ -139,13 +139,20 @@ var dummyHash = HashPassword("ctip-dummy-password-never-valid")
 // an alphabet without look-alike characters.
 func GeneratePassword() string {
 	const alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 16)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	out := make([]byte, len(b))
-	for i, c := range b {
-		out[i] = alphabet[int(c)%len(alphabet)]
+	// Rejection sampling: bytes at or above the largest multiple of the
+	// alphabet's size are discarded, so every character is equally likely.
+	limit := byte(256 - 256%len(alphabet))
+	out := make([]byte, 0, 16)
+	b := make([]byte, 32)
+	for len(out) < 16 {
+		if _, err := rand.Read(b); err != nil {
+			panic(err)
+		}
+		for _, c := range b {
+			if c < limit && len(out) < 16 {
+				out = append(out, alphabet[int(c)%len(alphabet)])
+			}
+		}
 	}
 	// Group for reading aloud: xxxx-xxxx-xxxx-xxxx.
 	return string(out[0:4]) + "-" + string(out[4:8]) + "-" + string(out[8:12]) + "-" + string(out[12:16])

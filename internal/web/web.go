@@ -245,7 +245,8 @@ func (s *Server) nav(a *ctip.Actor, lang, current string) []NavItem {
 		if !it.ok {
 			continue
 		}
-		active := current == it.href || (it.href != "/" && strings.HasPrefix(current, it.href+"/") && !(it.href == "/intake" && strings.HasPrefix(current, "/intake/quick")))
+		active := current == it.href || (it.href != "/" && strings.HasPrefix(current, it.href+"/") && !(it.href == "/intake" && strings.HasPrefix(current, "/intake/quick"))) ||
+			(it.href == "/admin/sessions" && strings.HasPrefix(current, "/admin/tokens"))
 		out = append(out, NavItem{Href: it.href, Label: s.Cat.T(lang, it.key), Active: active})
 	}
 	return out
