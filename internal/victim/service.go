@@ -89,7 +89,9 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 	var pr ctip.Problems
 	in.Channel, in.ReceptionBody = clean(in.Channel), clean(in.ReceptionBody)
 	in.ReceptionCommune, in.ReceptionCountry = clean(in.ReceptionCommune), strings.ToUpper(clean(in.ReceptionCountry))
-	if !slices.Contains(Channels, in.Channel) {
+	if in.Channel == "" {
+		pr.Add("channel", "error.required")
+	} else if !slices.Contains(Channels, in.Channel) {
 		pr.Add("channel", "error.choice")
 	}
 	if in.ReceptionBody == "" {
