@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -24,8 +23,6 @@ func engineEnv(t *testing.T, e store.Engine) []string {
 	}
 	return nil
 }
-
-var tokenLineRe = regexp.MustCompile(`(?m)^(ctip_\S+)$`)
 
 // setupWriter creates a unit and an intake officer and returns an API token.
 func (in *instance) setupWriter(unit string) string {

@@ -273,7 +273,7 @@ func TestLoadBuildsALivingProvince(t *testing.T) {
 					t.Errorf("no demo account with role %s", r)
 				}
 			}
-			for _, u := range []string{"quantri", "lanhdao", "tiepnhan", "dieutra", "kiemsat", "hotro", "phantich", "kiemtoan"} {
+			for _, u := range []string{"quantri", "lanhdao", "tiepnhan", "dieutra", "kiemsat", "hotro", "phantich", "kiemtoan", "thamphan"} {
 				if !slices.ContainsFunc(res.Accounts, func(a demo.Account) bool { return a.Username == u }) {
 					t.Errorf("no account %s", u)
 				}

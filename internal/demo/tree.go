@@ -130,6 +130,7 @@ func userList(communeUnits []string, g gen) []userSpec {
 		{"hotro", "Cà Thị Ánh", auth.RoleVictimSupport, CodeHealth},
 		{"phantich", "Lê Quang Huy", auth.RoleAnalyst, CodeCommittee},
 		{"kiemtoan", "Hoàng Thị Mai", auth.RoleAuditor, CodeCommittee},
+		{"thamphan", "Đinh Thị Ngọc Hà", auth.RoleCourt, "TADB"},
 		{"dieutra2", "Nguyễn Thị Lan Anh", auth.RoleInvestigator, CodePC02},
 		{"truongcax", "Giàng A Dế", auth.RoleLeader, home},
 		{"lanhdaocat", "Tòng Văn Hải", auth.RoleLeader, CodePolice},
