@@ -1642,6 +1642,7 @@ func (s *Service) Board(ctx context.Context, view string, f Filter) (*Board, err
 	scope := ctip.VisibleScope(a, ctip.PermCaseOversight)
 	today := s.today()
 	b := &Board{ByHolder: map[Body]int{}}
+	f.Open = true // the board is about the cases still running
 	if b.Counts, err = s.Store.CaseCounts(ctx, f, scope, today, today.AddDays(DueSoonDays)); err != nil {
 		return nil, err
 	}
@@ -1650,7 +1651,6 @@ func (s *Service) Board(ctx context.Context, view string, f Filter) (*Board, err
 			b.ByHolder[Holder(st)] += n
 		}
 	}
-	f.Open = true
 	if b.Officers, b.Units, err = s.Store.CaseWorkload(ctx, f, scope, today, today.AddDays(DueSoonDays)); err != nil {
 		return nil, err
 	}

@@ -503,18 +503,21 @@ func (db *DB) CaseCounts(ctx context.Context, f casefile.Filter, scope ctip.Scop
 	return c, mapErr(rows.Err(), "count cases")
 }
 
-// CaseWorkload counts open cases per investigator and per unit.
+// CaseWorkload counts open cases per investigator and per unit. The cases
+// are grouped first (an index-only scan of the open cases), names are
+// joined to the groups.
 func (db *DB) CaseWorkload(ctx context.Context, f casefile.Filter, scope ctip.Scope, today, soon ctip.Date) ([]casefile.Workload, []casefile.Workload, error) {
-	run := func(sel, join, group string) ([]casefile.Workload, error) {
+	run := func(key, join, names string) ([]casefile.Workload, error) {
 		var a args
 		conds := caseConds(&a, f, scope)
-		if !scope.All && len(scope.SubtreePaths) > 0 && !strings.Contains(join, "units ou") {
+		if !scope.All && len(scope.SubtreePaths) > 0 {
 			join += " JOIN units ou ON ou.id = i.unit_id"
 		}
 		todayP, soonP := a.add(today), a.add(soon)
-		q := `SELECT ` + sel + `, COUNT(*), SUM(CASE WHEN i.next_due < ` + todayP + ` THEN 1 ELSE 0 END),
-			SUM(CASE WHEN i.next_due >= ` + todayP + ` AND i.next_due <= ` + soonP + ` THEN 1 ELSE 0 END)
-			FROM cases i` + join + where(conds) + ` GROUP BY ` + group + ` ORDER BY COUNT(*) DESC LIMIT 50`
+		q := `SELECT g.k, n.name, g.total, g.over, g.due FROM (SELECT ` + key + ` AS k, COUNT(*) AS total,
+			SUM(CASE WHEN i.next_due < ` + todayP + ` THEN 1 ELSE 0 END) AS over,
+			SUM(CASE WHEN i.next_due >= ` + todayP + ` AND i.next_due <= ` + soonP + ` THEN 1 ELSE 0 END) AS due
+			FROM cases i` + join + where(conds) + ` GROUP BY ` + key + `) g JOIN ` + names + ` ON n.id = g.k ORDER BY g.total DESC, n.name LIMIT 50`
 		rows, err := db.r.QueryContext(ctx, q, a.v...)
 		if err != nil {
 			return nil, mapErr(err, "workload")
@@ -530,11 +533,11 @@ func (db *DB) CaseWorkload(ctx context.Context, f casefile.Filter, scope ctip.Sc
 		}
 		return out, mapErr(rows.Err(), "workload")
 	}
-	units, err := run("i.unit_id, wu.name", " JOIN units wu ON wu.id = i.unit_id", "i.unit_id, wu.name")
+	units, err := run("i.unit_id", "", "(SELECT id, name FROM units) n")
 	if err != nil {
 		return nil, nil, err
 	}
-	officers, err := run("co.user_id, us.display_name", " JOIN case_officers co ON co.case_id = i.id JOIN users us ON us.id = co.user_id", "co.user_id, us.display_name")
+	officers, err := run("co.user_id", " JOIN case_officers co ON co.case_id = i.id", "(SELECT id, display_name AS name FROM users) n")
 	return officers, units, err
 }
 
@@ -919,3 +922,6 @@ func (db *DB) SaveSettings(ctx context.Context, kv map[string]string, au ctip.Au
 		return db.appendAudit(ctx, tx, au)
 	})
 }
+
+// BeginRawTx starts a write transaction (benchmark seeding and tools only).
+func (db *DB) BeginRawTx(ctx context.Context) (*sql.Tx, error) { return db.w.BeginTx(ctx, nil) }

@@ -48,8 +48,9 @@ CREATE TABLE cases (
     updated_at TIMESTAMP NOT NULL,
     UNIQUE (unit_id, reference)
 );
-CREATE INDEX cases_open_stage ON cases (is_open, stage, next_due);
-CREATE INDEX cases_open_unit ON cases (is_open, unit_id, next_due);
+-- Covering indexes of the board: counts and workload read no table row.
+CREATE INDEX cases_open_stage ON cases (is_open, stage, next_due, key_status, unit_id, id);
+CREATE INDEX cases_open_unit ON cases (is_open, unit_id, stage, next_due, key_status, id);
 CREATE INDEX cases_next_due ON cases (next_due);
 CREATE INDEX cases_instituted ON cases (instituted_on);
 CREATE INDEX cases_unit_instituted ON cases (unit_id, instituted_on);
