@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"net/http"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/filetype"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 	"ctip/internal/notify"
@@ -957,7 +957,7 @@ func (s *Service) person(p *ctip.Problems, in PersonInput) Person {
 	if in.IDNumber != "" && !idRe.MatchString(in.IDNumber) {
 		p.Add("id_number", "error.id_number")
 	}
-	return Person{Name: in.Name, Sex: in.Sex, BirthYear: in.BirthYear, IDNumber: in.IDNumber, PersonID: in.PersonID}
+	return Person(in)
 }
 
 // AccusedInput is the decision to institute proceedings against a person
@@ -1462,10 +1462,6 @@ func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) error {
 	return s.Store.WriteCase(ctx, Write{Events: []Event{ev}, Audit: au})
 }
 
-var attachmentTypes = []string{"application/pdf", "image/jpeg", "image/png", "image/gif", "image/webp",
-	"audio/mpeg", "audio/wave", "audio/ogg", "video/mp4", "video/webm", "text/plain; charset=utf-8",
-	"application/zip", "application/msword", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-
 // Attach stores a document on the case, encrypted, after sniffing its type.
 func (s *Service) Attach(ctx context.Context, id ctip.ID, filename string, content []byte) (*Attachment, error) {
 	a, err := actorOf(ctx)
@@ -1497,11 +1493,8 @@ func (s *Service) Attach(ctx context.Context, id ctip.ID, filename string, conte
 	} else if int64(len(content)) > max {
 		p.Add("file", "case.file_too_large", max>>20)
 	}
-	ct := http.DetectContentType(content)
-	if strings.HasPrefix(ct, "application/zip") && strings.HasSuffix(strings.ToLower(filename), ".docx") {
-		ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	}
-	if len(content) > 0 && !slices.Contains(attachmentTypes, ct) {
+	ct := filetype.Detect(content, filename)
+	if len(content) > 0 && !slices.Contains(filetype.Accepted, ct) {
 		p.Add("file", "case.file_type", ct)
 	}
 	if err := p.Err(); err != nil {
