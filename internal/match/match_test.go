@@ -60,3 +60,30 @@ func TestNormalise(t *testing.T) {
 		t.Error("id")
 	}
 }
+
+func TestPairKeys(t *testing.T) {
+	stored := map[Key]bool{}
+	for _, k := range PairKeys("Nguyễn Thị Xuân") {
+		stored[k] = true
+	}
+	for _, q := range [][2]string{{"xuan", "nguyen"}, {"xuam", "nguyen"}, {"xuan", "nguyn"}, {"xuann", "nguyen"}, {"thi", "xuan"}, {"nguyen", "xuna"}} {
+		hit := false
+		for _, k := range QueryPairKeys(q[0], q[1]) {
+			hit = hit || stored[k]
+		}
+		if !hit { // a transposition is caught too (two deletions in common)
+			t.Errorf("pair %v: hit %v", q, hit)
+		}
+	}
+}
+
+func TestDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"xuan", "xuan", 0}, {"xuan", "xuna", 1}, {"xuan", "xan", 1}, {"xuan", "xuann", 1}, {"xuan", "xuam", 1}, {"xuan", "hoang", 3}} {
+		if got := Distance(c.a, c.b); got != c.d {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}

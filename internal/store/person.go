@@ -51,7 +51,8 @@ func (db *DB) blind(k match.Key) string {
 
 // searchKeys are the keys of a person's identity.
 func searchKeys(id person.Identity) []match.Key {
-	keys := match.NameKeys(append([]string{id.FullName}, id.Aliases...)...)
+	names := append([]string{id.FullName}, id.Aliases...)
+	keys := append(match.NameKeys(names...), match.PairKeys(names...)...)
 	for _, d := range id.Documents {
 		if n := match.NormaliseID(d.Number); n != "" {
 			keys = append(keys, match.Key{Kind: match.KindID, Value: n})
@@ -419,6 +420,13 @@ func (db *DB) SearchPersons(ctx context.Context, q person.SearchQuery) ([]*perso
 		}
 		if q.Phone != "" {
 			hs = append(hs, db.blind(match.Key{Kind: match.KindPhone, Value: q.Phone}))
+		}
+		query = `SELECT DISTINCT person_id FROM person_search WHERE hash IN ` + a.in(hs...) + ` LIMIT ` + a.add(limit)
+	case len(q.Tokens) > 1:
+		// The two most selective tokens as a pair: a dozen exact lookups.
+		var hs []any
+		for _, k := range match.QueryPairKeys(q.Tokens[0], q.Tokens[1]) {
+			hs = append(hs, db.blind(k))
 		}
 		query = `SELECT DISTINCT person_id FROM person_search WHERE hash IN ` + a.in(hs...) + ` LIMIT ` + a.add(limit)
 	case len(q.Tokens) > 0:
