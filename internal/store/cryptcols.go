@@ -28,6 +28,15 @@ var encryptedColumns = []EncryptedColumn{
 	{"intake_events", "note", "id"},
 	{"intake_attachments", "filename", "id"},
 	{"intake_attachments", "content", "id"},
+	// Criminal cases (issue 3).
+	{"cases", "summary", "id"},
+	{"case_accused", "name", "id"},
+	{"case_accused", "id_number", "id"},
+	{"case_parties", "name", "id"},
+	{"case_parties", "id_number", "id"},
+	{"case_events", "note", "id"},
+	{"case_attachments", "filename", "id"},
+	{"case_attachments", "content", "id"},
 	// Persons and victims (issue 4).
 	{"persons", "full_name", "id"},
 	{"persons", "aliases", "id"},
