@@ -48,7 +48,7 @@ func (g glassNotifier) BreakGlass(ctx context.Context, owner, personID ctip.ID, 
 // buildPersons makes the person and victim services.
 func (a *app) buildPersons(clock ctip.Clock) {
 	pl := placesAdapter{a.places}
-	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}}
+	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}, Records: recordChecker{a}}
 	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock}
 }
 
@@ -126,4 +126,27 @@ func (a *app) watchKeys(ctx context.Context) {
 			}
 		}
 	}
+}
+
+// recordChecker lets the registry link persons only to records the actor
+// may see (an intake item, a case).
+type recordChecker struct{ a *app }
+
+func (rc recordChecker) CheckRecord(ctx context.Context, recordType, recordID string) error {
+	id, err := ctip.ParseID(recordID)
+	if err != nil {
+		return ctip.ErrNotFound()
+	}
+	switch recordType {
+	case "intake_item":
+		_, err = rc.a.intake.Get(ctx, id)
+		return err
+	case "case":
+		if rc.a.cases == nil {
+			return ctip.ErrNotFound()
+		}
+		_, err = rc.a.cases.Get(ctx, id)
+		return err
+	}
+	return ctip.ErrNotFound()
 }

@@ -37,6 +37,7 @@ func init() {
 	allow("POST /persons/{id}/break-glass")
 	allow("POST /persons/{id}/act/{action}", personWr...)
 	allow("POST /persons/{id}/export", auth.RoleVictimSupport) // export permission, identity shown
+	allow("POST /persons/{id}/link", personWr...)
 	allow("GET /victims", victimRd...)
 	allow("GET /victims/new", victimWr...)
 	allow("POST /victims/new", victimWr...)

@@ -533,3 +533,41 @@ func TestRetentionPurge(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkPersonToIntakeItem: a person is linked to an intake item (the free
+// text of the item is kept); a record the user cannot see cannot be linked.
+func TestLinkPersonToIntakeItem(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		inv := h.login(auth.RoleInvestigator)
+		item := h.item.ID.String()
+		if r := inv.get("/persons?link=intake_item:" + item + "&q=" + url.QueryEscape("giang a pao")); !strings.Contains(r.text(), `action="/persons/`+fx.suspect.String()+`/link"`) {
+			t.Fatalf("link search: %s", r.text())
+		}
+		r := inv.postForm("/persons/"+fx.suspect.String()+"/link", url.Values{"record": {"intake_item:" + item}, "role": {"suspect"}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/intake/"+item {
+			t.Fatalf("link: %d %s", r.StatusCode, r.text())
+		}
+		page := inv.get("/intake/" + item).text()
+		if !strings.Contains(page, fxSuspectName) || !strings.Contains(page, `id="linked-persons"`) {
+			t.Error("the item page does not list the linked person")
+		}
+		if r := inv.postForm("/persons/"+fx.suspect.String()+"/link", url.Values{"record": {"intake_item:" + item}, "role": {"suspect"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("second link: %d", r.StatusCode)
+		}
+		// The free text is untouched.
+		it, err := h.app.db.GetItem(t0(), h.item.ID)
+		if err != nil || it.Persons != h.item.Persons {
+			t.Errorf("free text changed: %v", err)
+		}
+		// Another unit cannot link to an item it cannot see.
+		cax := h.outsider("cax-link", "CAX", ctip.UnitCommunePolice, auth.RoleIntake)
+		other, err := h.app.persons.Create(h.actorCtx("cax-link"), person.Input{FullName: "Hờ A Chứ"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := cax.postForm("/persons/"+other.Person.ID.String()+"/link", url.Values{"record": {"intake_item:" + item}, "role": {"witness"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("link to an invisible item: %d", r.StatusCode)
+		}
+	})
+}

@@ -17,6 +17,15 @@ type Notifier interface {
 	BreakGlass(ctx context.Context, ownerUnit ctip.ID, personID ctip.ID, pseudonym string) error
 }
 
+// Records checks that the actor may see a record a person is linked to
+// (an intake item, a case): NotFound otherwise.
+type Records interface {
+	CheckRecord(ctx context.Context, recordType, recordID string) error
+}
+
+// LinkTypes are the records persons can be linked to.
+var LinkTypes = []string{"intake_item", "case"}
+
 // Service is the person registry. Every method takes the actor from the
 // context, checks permission and scope, validates, and writes the change
 // with its audit event in one transaction.
@@ -25,6 +34,7 @@ type Service struct {
 	Places    Places
 	Clock     ctip.Clock
 	Notify    Notifier
+	Records   Records
 	Retention Retention
 	// RevealWindow is how long a team member's reveal lasts (default 15 min).
 	RevealWindow time.Duration
@@ -854,11 +864,23 @@ func (s *Service) Link(ctx context.Context, personID ctip.ID, recordType, record
 		return ctip.ErrForbidden()
 	}
 	var pr ctip.Problems
-	if !slices.Contains(Roles, role) {
+	if !slices.Contains(Roles, role) || role == RoleVictim || role == RoleBeingIdentified {
+		// Victims are linked through their victim file, not here.
 		pr.Add("role", "error.choice")
+	}
+	if !slices.Contains(LinkTypes, recordType) {
+		pr.Add("record", "error.choice")
+	} else if _, err := ctip.ParseID(recordID); err != nil {
+		pr.Add("record", "error.choice")
 	}
 	if err := pr.Err(); err != nil {
 		return err
+	}
+	if s.Records == nil {
+		return ctip.ErrNotFound()
+	}
+	if err := s.Records.CheckRecord(ctx, recordType, recordID); err != nil {
+		return err // the record is not visible to the actor: NotFound
 	}
 	now := s.now()
 	au := ctip.NewAuditEvent(a, now, "person.link", "person", p.ID)

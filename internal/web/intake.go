@@ -13,6 +13,7 @@ import (
 	"ctip"
 	"ctip/internal/auth"
 	"ctip/internal/intake"
+	"ctip/internal/person"
 )
 
 // ---------- list ----------
@@ -293,6 +294,9 @@ type showData struct {
 	Actions  []intake.Action
 	Units    map[string]string
 	Statuses []intake.Status
+	// Linked are the registry persons linked to the item (the free text
+	// "persons" is kept as it was written).
+	Linked []person.Hit
 }
 
 func (s *Server) intakeShow(w http.ResponseWriter, r *http.Request) error {
@@ -310,7 +314,11 @@ func (s *Server) intakeShow(w http.ResponseWriter, r *http.Request) error {
 			units[u.ID.String()] = u.Name
 		}
 	}
-	p := s.page(r, "", &showData{V: v, Today: ctip.DateOf(s.Clock.Now()), Units: units})
+	linked, err := s.Persons.LinkedTo(r.Context(), "intake_item", id.String())
+	if err != nil {
+		return err
+	}
+	p := s.page(r, "", &showData{V: v, Today: ctip.DateOf(s.Clock.Now()), Units: units, Linked: linked})
 	p.Title = s.Cat.T(p.Lang, "intake.item_title", v.Item.Reference)
 	return s.render(w, r, http.StatusOK, "intake_show", p)
 }

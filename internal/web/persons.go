@@ -31,6 +31,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/persons/{id}/break-glass", ctip.PermBreakGlass, s.personBreakGlass),
 		perm("POST", "/persons/{id}/act/{action}", ctip.PermPersonRead, s.personAct),
 		perm("POST", "/persons/{id}/export", ctip.PermPersonExport, s.personExport),
+		perm("POST", "/persons/{id}/link", ctip.PermPersonWrite, s.personLink),
 		perm("GET", "/victims", ctip.PermVictimRead, s.victimList),
 		perm("GET", "/victims/new", ctip.PermVictimWrite, s.victimNewForm),
 		perm("POST", "/victims/new", ctip.PermVictimWrite, s.victimCreate),
@@ -180,6 +181,8 @@ func personValues(p *person.Person) url.Values {
 // ---------- person list and search ----------
 
 type personListData struct {
+	Link     string // "intake_item:<id>": link the chosen person to that record
+	Roles    []string
 	Q        string
 	Hits     []person.Hit
 	Searched bool
@@ -193,7 +196,7 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "person.list_title", nil)
 	p.Form = newForm(q)
-	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now())}
+	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now()), Link: q.Get("link"), Roles: s.personChoices().Roles}
 	p.Data = data
 	if data.Q != "" {
 		data.Searched = true
@@ -425,6 +428,30 @@ func (s *Server) personAct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.redirect(w, r, "/persons/"+id.String(), "flash.saved")
+}
+
+// personLink links a person to a record (an intake item, a case) with a
+// role, then returns to the record.
+func (s *Server) personLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	rtype, rid, _ := strings.Cut(r.PostFormValue("record"), ":")
+	if err := s.Persons.Link(r.Context(), id, rtype, rid, r.PostFormValue("role")); err != nil {
+		f := newForm(r.PostForm)
+		if s.pError(f, s.lang(r), err) {
+			return s.showPerson(w, r, id, http.StatusUnprocessableEntity, f)
+		}
+		return err
+	}
+	to := "/persons/" + id.String()
+	if rtype == "intake_item" {
+		to = "/intake/" + rid
+	} else if rtype == "case" {
+		to = "/cases/" + rid
+	}
+	return s.redirect(w, r, to, "flash.person_linked")
 }
 
 // personExport sends one person's data (data-subject access) as JSON; the
