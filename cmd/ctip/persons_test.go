@@ -571,3 +571,40 @@ func TestLinkPersonToIntakeItem(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityExports: exports with identities need the permission and a
+// reason, are audited, and name the user and time in the file.
+func TestIdentityExports(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		vs := h.login(auth.RoleVictimSupport)
+		if r := vs.postForm("/victims/export", url.Values{"reason": {"ngắn"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("export without a real reason: %d", r.StatusCode)
+		}
+		r := vs.postForm("/victims/export", url.Values{"reason": {"Báo cáo Sở Y tế quý I/2026"}})
+		if r.StatusCode != http.StatusOK || !strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv") {
+			t.Fatalf("export: %d %s", r.StatusCode, r.text())
+		}
+		body := r.text()
+		for _, want := range []string{"exported_by=" + h.users[auth.RoleVictimSupport].Username, "exported_at=2026-03-02T09:00:00+07:00", "reason=Báo cáo Sở Y tế quý I/2026",
+			fx.pseudonym, fxVictimName, fxVictimID, "PossibleVictimOfTrafficking", "Feminine"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("export lacks %q:\n%s", want, body)
+			}
+		}
+		// The data-subject export: after a reveal, with a reason.
+		if r := vs.postForm("/persons/"+fx.victimPerson.String()+"/export", url.Values{"reason": {"Yêu cầu của chủ thể dữ liệu"}}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("export without a reveal: %d", r.StatusCode)
+		}
+		vs.postForm("/victims/"+fx.victim.String()+"/reveal", url.Values{"reason": {"Yêu cầu của chủ thể dữ liệu"}})
+		r = vs.postForm("/persons/"+fx.victimPerson.String()+"/export", url.Values{"reason": {"Yêu cầu của chủ thể dữ liệu"}})
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), `"exported_by": "`+h.users[auth.RoleVictimSupport].Username) || !strings.Contains(r.text(), fxVictimID) {
+			t.Fatalf("person export: %d %s", r.StatusCode, r.text())
+		}
+		var n int
+		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_events WHERE action IN ('victim.export', 'victim.export_identity', 'person.export') AND reason <> ''`).Scan(&n)
+		if n != 3 {
+			t.Errorf("export audit events: %d", n)
+		}
+	})
+}
