@@ -161,4 +161,33 @@ func TestVictimFlow(t *testing.T) {
 	shot(t, ctx, "victim-06-other-unit")
 	do(t, ctx, chromedp.Navigate(in.url+"/persons?q=vang+thi+dung"), chromedp.WaitVisible(css(`#no-hits`)))
 	shot(t, ctx, "victim-07-search-nothing")
+	do(t, ctx, chromedp.Navigate(in.url+"/victims"), chromedp.WaitVisible(css(`#victims`)))
+	if l := text(t, ctx, "#victims"); !strings.Contains(l, pseudonym) || strings.Contains(l, name) {
+		t.Fatalf("victim list: %q", l)
+	}
+	shot(t, ctx, "victim-08-list")
+
+	// The investigator records a suspect (a police record: the name is shown) and finds him with a typo.
+	do(t, ctx,
+		chromedp.Navigate(in.url+"/persons/new"),
+		chromedp.WaitVisible(css(`#f-full_name`)),
+		chromedp.SendKeys(css(`#f-full_name`), "Thào A Sử"),
+		chromedp.Click(css(`input[name=sex][value=male]`)),
+		chromedp.SendKeys(css(`#f-birth_year`), "1985"),
+		chromedp.SetValue(css(`#f-role`), "recruiter"),
+		chromedp.SendKeys(css(`#f-accounts`), "Zalo: 0977 000 111"),
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`p.flash[role=status]`)),
+	)
+	if h := text(t, ctx, "h1"); !strings.Contains(h, "Thào A Sử") {
+		t.Fatalf("suspect page: %q", h)
+	}
+	shot(t, ctx, "victim-09-suspect")
+	do(t, ctx, chromedp.Navigate(in.url+"/persons?q=thao+a+su"), chromedp.WaitVisible(css(`#hits`)))
+	if h := text(t, ctx, "#hits"); !strings.Contains(h, "Thào A Sử") {
+		t.Fatalf("search hits: %q", h)
+	}
+	shot(t, ctx, "victim-10-search")
+	do(t, ctx, chromedp.Navigate(in.url+"/victims/needs"), chromedp.WaitVisible(css(`#needs`)))
+	shot(t, ctx, "victim-11-needs")
 }

@@ -315,6 +315,7 @@ type personShowData struct {
 	Units    map[ctip.ID]string
 	Minutes  int
 	Purposes []string
+	Ethnic   string
 }
 
 func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, id ctip.ID, status int, form *Form) error {
@@ -323,6 +324,11 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, id ctip.ID, 
 		return err
 	}
 	data := &personShowData{V: v, Choices: s.personChoices(), Today: ctip.DateOf(s.Clock.Now()), Purposes: person.ConsentPurposes}
+	for _, e := range s.Places.Ethnics {
+		if e.Code == v.Person.EthnicCode {
+			data.Ethnic = e.Name
+		}
+	}
 	if !v.RevealUntil.IsZero() {
 		data.Minutes = int(v.RevealUntil.Sub(s.Clock.Now()).Minutes() + 0.5)
 	}
