@@ -231,3 +231,53 @@ func TestClassTable(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedsAggregateSuppressesSmallCells: six consented answers naming
+// medical care show as 6; everything rarer shows as "< 5"; nothing links an
+// answer back to a victim.
+func TestNeedsAggregateSuppressesSmallCells(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := f.as("yte")
+		for i := 0; i < 6; i++ {
+			v := receive(t, f, "Người khảo sát "+string(rune('A'+i)))
+			needs := []string{"medical"}
+			if i == 0 {
+				needs = append(needs, "legal_aid")
+			}
+			if err := f.victims.Survey(ctx, v.File.ID, false, needs); !ctip.IsKind(err, ctip.Invalid) {
+				t.Fatalf("survey without consent: %v", err)
+			}
+			if err := f.victims.Survey(ctx, v.File.ID, true, needs); err != nil {
+				t.Fatal(err)
+			}
+		}
+		nv, err := f.victims.Needs(f.as("phantich"), "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nv.Total != 6 || nv.TotalSmall {
+			t.Errorf("total %d small %v", nv.Total, nv.TotalSmall)
+		}
+		for _, c := range nv.Cells {
+			switch c.Need {
+			case "medical":
+				if c.Count != 6 || c.Small {
+					t.Errorf("medical: %+v", c)
+				}
+			default:
+				if !c.Small || c.Count != 0 {
+					t.Errorf("%s not suppressed: %+v", c.Need, c)
+				}
+			}
+		}
+		var cols int
+		db.QueryRow(context.Background(), `SELECT COUNT(*) FROM victim_needs WHERE needs LIKE '%medical%'`).Scan(&cols)
+		if cols != 6 {
+			t.Errorf("stored answers: %d", cols)
+		}
+		if _, err := f.victims.Needs(f.as("cax"), "", ""); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Errorf("commune police reads the needs view: %v", err)
+		}
+	})
+}
