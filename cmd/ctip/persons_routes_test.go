@@ -38,6 +38,8 @@ func init() {
 	allow("POST /persons/{id}/act/{action}", personWr...)
 	allow("POST /persons/{id}/export", auth.RoleVictimSupport) // export permission, identity shown
 	allow("POST /persons/{id}/link", personWr...)
+	allow("POST /persons/{id}/photo", personWr...)
+	allow("GET /persons/{id}/photo", personScope...)
 	allow("GET /victims", victimRd...)
 	allow("GET /victims/new", victimWr...)
 	allow("POST /victims/new", victimWr...)
@@ -94,6 +96,9 @@ func init() {
 	}
 }
 
+// testPNG is a 1×1 PNG.
+var testPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
 // personFx are the fixtures of the person and victim tests: a suspect
 // recorded by PC02, and a victim received by the health department (SYT).
 type personFx struct {
@@ -134,7 +139,7 @@ func (h *harness) personFixture() *personFx {
 	h.t.Helper()
 	fx := &personFx{}
 	s, err := h.app.persons.Create(h.actorCtx(auth.RoleInvestigator), person.Input{FullName: fxSuspectName, Sex: "male", BirthYear: 1985,
-		Role: person.RoleRecruiter, Phone: "0977000111", EthnicCode: "06"})
+		Role: person.RoleRecruiter, Phone: "0977000111", EthnicCode: "06", Photo: testPNG})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package person
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -791,6 +792,73 @@ func (s *Service) WithdrawConsent(ctx context.Context, id, consentID ctip.ID) er
 	au := ctip.NewAuditEvent(a, s.now(), "person.consent_withdraw", "person", p.ID)
 	au.Fields = []string{"consent:" + consentID.String()}
 	return s.Store.WithdrawConsent(ctx, p.ID, consentID, s.today(), au)
+}
+
+// Photo types accepted (sniffed).
+var photoTypes = []string{"image/jpeg", "image/png", "image/webp"}
+
+// MaxPhoto is the largest photo accepted.
+const MaxPhoto = 2 << 20
+
+// SetPhoto stores a person's photo (encrypted like every identity field).
+// For a protected person the identity must be on screen (a reveal).
+func (s *Service) SetPhoto(ctx context.Context, id ctip.ID, content []byte) error {
+	a, p, err := s.writable(ctx, id)
+	if err != nil {
+		return err
+	}
+	v, err := s.view(ctx, a, p)
+	if err != nil {
+		return err
+	}
+	if !v.ShowIdentity {
+		return ctip.Errorf(ctip.Forbidden, "person.reveal_first")
+	}
+	var pr ctip.Problems
+	switch ct := http.DetectContentType(content); {
+	case len(content) == 0:
+		pr.Add("photo", "error.required")
+	case len(content) > MaxPhoto:
+		pr.Add("photo", "person.photo_too_large")
+	case !slices.Contains(photoTypes, ct):
+		pr.Add("photo", "person.photo_type")
+	}
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	version := p.Version
+	p.Identity.Photo = content
+	p.Version++
+	p.UpdatedAt = s.now()
+	au := ctip.NewAuditEvent(a, p.UpdatedAt, "person.photo", "person", p.ID)
+	au.Fields = []string{"photo"}
+	return s.Store.UpdatePerson(ctx, p, version, au)
+}
+
+// Photo returns a person's photo to a reader who may see the identity, and
+// audits the view.
+func (s *Service) Photo(ctx context.Context, id ctip.ID) ([]byte, string, error) {
+	a, err := ActorOf(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	p, err := s.load(ctx, a, id, "photo")
+	if err != nil {
+		return nil, "", err
+	}
+	v, err := s.view(ctx, a, p)
+	if err != nil {
+		return nil, "", err
+	}
+	if !v.ShowIdentity || len(p.Identity.Photo) == 0 {
+		return nil, "", ctip.ErrNotFound()
+	}
+	ev := ctip.NewAuditEvent(a, s.now(), "person.photo_view", "person", id)
+	ev.Fields = []string{"photo"}
+	if err := s.Store.AppendAudit(ctx, ev); err != nil {
+		return nil, "", err
+	}
+	return p.Identity.Photo, http.DetectContentType(p.Identity.Photo), nil
 }
 
 // Export is one person's data for the person themselves (data-subject

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -32,6 +33,8 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/persons/{id}/act/{action}", ctip.PermPersonRead, s.personAct),
 		perm("POST", "/persons/{id}/export", ctip.PermPersonExport, s.personExport),
 		perm("POST", "/persons/{id}/link", ctip.PermPersonWrite, s.personLink),
+		{Method: "POST", Pattern: "/persons/{id}/photo", Access: httpx.Permitted, Perm: ctip.PermPersonRead, Handler: s.personPhotoUpload, MaxBody: 3 << 20},
+		perm("GET", "/persons/{id}/photo", ctip.PermPersonRead, s.personPhoto),
 		perm("GET", "/victims", ctip.PermVictimRead, s.victimList),
 		perm("GET", "/victims/new", ctip.PermVictimWrite, s.victimNewForm),
 		perm("POST", "/victims/new", ctip.PermVictimWrite, s.victimCreate),
@@ -458,6 +461,47 @@ func (s *Server) personLink(w http.ResponseWriter, r *http.Request) error {
 		to = "/cases/" + rid
 	}
 	return s.redirect(w, r, to, "flash.person_linked")
+}
+
+// personPhotoUpload stores a person's photo.
+func (s *Server) personPhotoUpload(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var content []byte
+	if f, _, ferr := r.FormFile("photo"); ferr == nil {
+		content, err = io.ReadAll(io.LimitReader(f, person.MaxPhoto+1))
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.Persons.SetPhoto(r.Context(), id, content); err != nil {
+		f := newForm(url.Values{})
+		if s.pError(f, s.lang(r), err) {
+			return s.showPerson(w, r, id, http.StatusUnprocessableEntity, f)
+		}
+		return err
+	}
+	return s.redirect(w, r, "/persons/"+id.String(), "flash.saved")
+}
+
+// personPhoto serves a photo (audited, never cached).
+func (s *Server) personPhoto(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	b, ct, err := s.Persons.Photo(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(b)
+	return err
 }
 
 // personExport sends one person's data (data-subject access) as JSON; the
