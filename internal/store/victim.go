@@ -159,6 +159,12 @@ func (db *DB) FileOfPerson(ctx context.Context, personID ctip.ID) (*victim.File,
 	return f, mapErr(err, "victim file")
 }
 
+// FileByPseudonym reads the victim file of the person with a pseudonym.
+func (db *DB) FileByPseudonym(ctx context.Context, pseudonym string) (*victim.File, error) {
+	f, err := db.scanFile(db.r.QueryRowContext(ctx, `SELECT `+fileCols+fileFrom+` WHERE p.pseudonym = $1`, pseudonym), true)
+	return f, mapErr(err, "victim file")
+}
+
 // ListFiles lists victim files, newest reception first.
 func (db *DB) ListFiles(ctx context.Context, f victim.Filter, pr ctip.PageRequest) (ctip.Page[*victim.File], error) {
 	var a args

@@ -42,6 +42,9 @@ type ReceiveInput struct {
 	FoundAbroad       bool
 	StatelessResident bool
 	AccompaniesID     ctip.NullID
+	// Accompanies is the pseudonym of the victim an under-18 accompanies
+	// (the web form; the API gives AccompaniesID).
+	Accompanies string
 }
 
 // View is what a reader is shown of a victim file.
@@ -131,10 +134,25 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 		}
 	}
 	var principal *File
+	if ps := strings.ToUpper(clean(in.Accompanies)); ps != "" && !in.AccompaniesID.Valid {
+		if f, err := s.Store.FileByPseudonym(ctx, ps); err == nil {
+			in.AccompaniesID = ctip.Some(f.ID)
+		} else {
+			pr.Add("accompanies", "victim.principal_unknown")
+		}
+	}
 	if in.AccompaniesID.Valid {
 		principal, err = s.Store.GetFile(ctx, in.AccompaniesID.ID)
-		if err != nil {
-			pr.Add("accompanies", "victim.principal_unknown")
+		var pp *person.Person
+		if err == nil {
+			pp, err = s.People.GetPerson(ctx, principal.PersonID)
+		}
+		if err != nil || !person.OnTeam(a, pp) {
+			// Only the principal's team may attach a child to the file; others
+			// learn nothing about whether the pseudonym exists.
+			if !pr.Has("accompanies") {
+				pr.Add("accompanies", "victim.principal_unknown")
+			}
 		} else if p != nil && !IsChild(p.BirthYear, s.today()) {
 			// Only under-18s accompany a victim (Law 53/2024 Chapter V).
 			pr.Add("accompanies", "victim.accompanying_adult")

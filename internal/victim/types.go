@@ -292,6 +292,7 @@ type Store interface {
 	UpdateFile(ctx context.Context, f *File, oldVersion int, ev Event, au ctip.AuditEvent) error
 	GetFile(ctx context.Context, id ctip.ID) (*File, error)
 	FileOfPerson(ctx context.Context, personID ctip.ID) (*File, error)
+	FileByPseudonym(ctx context.Context, pseudonym string) (*File, error)
 	ListFiles(ctx context.Context, f Filter, p ctip.PageRequest) (ctip.Page[*File], error)
 	FileEvents(ctx context.Context, id ctip.ID) ([]Event, error)
 	AddSupport(ctx context.Context, s Support, ev Event, au ctip.AuditEvent) error

@@ -281,3 +281,39 @@ func TestNeedsAggregateSuppressesSmallCells(t *testing.T) {
 		}
 	})
 }
+
+// TestAccompanyingChild: an under-18 accompanying a victim takes the class
+// from the victim (a–h once the victim is identified); an adult cannot be
+// recorded as accompanying; another unit cannot attach a child to the file.
+func TestAccompanyingChild(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := f.as("yte")
+		mother := receive(t, f, "Mẹ Lò Thị Ơn")
+		mv, err := f.victims.Identify(ctx, mother.File.ID, mother.File.Version, victim.IdentifyInput{Status: victim.Victim, DecidedOn: ctip.DateOf(f.clock.Now()),
+			DecidingBody: "Police", Grounds: []string{"mission_abroad"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := victim.ReceiveInput{Channel: victim.MissionReturn, ReceptionBody: "Sở Y tế", FoundAbroad: true, Accompanies: mv.File.Pseudonym,
+			Person: person.Input{FullName: "Con Lò Văn Bé", Sex: "male", BirthYear: 2019}}
+		child, err := f.victims.Receive(ctx, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if child.Class != victim.ClassAccompanyingVictim {
+			t.Fatalf("class %s", child.Class)
+		}
+		if _, err := f.victims.AddSupport(ctx, child.File.ID, victim.SupportInput{Regime: "schooling", Provider: "Trường", ProvidedOn: ctip.DateOf(f.clock.Now())}); err != nil {
+			t.Errorf("schooling for an accompanying child: %v", err)
+		}
+		if _, err := f.victims.AddSupport(ctx, child.File.ID, victim.SupportInput{Regime: "loan", Provider: "Ngân hàng", ProvidedOn: ctip.DateOf(f.clock.Now())}); err == nil {
+			t.Error("a loan for an accompanying child")
+		}
+		adult := in
+		adult.Person = person.Input{FullName: "Người lớn", BirthYear: 1990}
+		if _, err := f.victims.Receive(ctx, adult); err == nil || !strings.Contains(err.Error(), "accompanying_adult") {
+			t.Errorf("adult accompanying: %v", err)
+		}
+	})
+}

@@ -588,7 +588,7 @@ func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 	in := victim.ReceiveInput{Person: parsePersonInput(r, &pr), ReceivedAt: formTime(r, "received_at", &pr), Channel: r.PostFormValue("channel"),
 		ReceptionBody: r.PostFormValue("reception_body"), ReceptionCommune: r.PostFormValue("reception_commune"),
 		ReceptionCountry: r.PostFormValue("reception_country"), FoundAbroad: r.PostFormValue("found_abroad") != "",
-		StatelessResident: r.PostFormValue("stateless_resident") != ""}
+		StatelessResident: r.PostFormValue("stateless_resident") != "", Accompanies: r.PostFormValue("accompanies")}
 	in.Person.Role = ""
 	p := s.page(r, "victim.new_title", &victimNewData{Choices: s.personChoices(), Channels: victim.Channels})
 	p.Form = newForm(r.PostForm)
