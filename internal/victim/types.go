@@ -101,7 +101,7 @@ const (
 )
 
 // SupportStatuses lists them.
-var SupportStatuses = []string{SupportPlanned, SupportDelivered, SupportCancelled}
+var SupportStatuses = []string{SupportDelivered, SupportPlanned, SupportCancelled}
 
 // HTCDS picklists (value names are the export codes; labels in the catalogue).
 var (
