@@ -223,6 +223,9 @@ func TestAPIPersonsAndVictims(t *testing.T) {
 				t.Errorf("%v: %d %s", bad.body, r.StatusCode, r.text())
 			}
 		}
+		if count() != before {
+			t.Errorf("refused persons were written: %d → %d", before, count())
+		}
 		r := h.api(inv, "POST", "/api/v1/persons", map[string]any{"full_name": "Vàng A Dính", "sex": "male", "date_of_birth": "1990-01-01",
 			"id_number": "011090012345", "role": "recruiter", "phone": "0988111222"})
 		if r.StatusCode != http.StatusCreated {
