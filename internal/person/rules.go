@@ -1,6 +1,7 @@
 package person
 
 import (
+	"log/slog"
 	"slices"
 	"strconv"
 	"strings"
@@ -361,3 +362,9 @@ const (
 	DefaultBreakGlassWindow = 10 * time.Minute
 	MinReasonLen            = 10
 )
+
+// LogValue keeps input identities out of logs.
+func (Input) LogValue() slog.Value { return slog.StringValue("[protected input]") }
+
+// LogValue keeps a reveal's reason out of logs.
+func (r Reveal) LogValue() slog.Value { return slog.StringValue(r.ID.String()) }

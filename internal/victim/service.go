@@ -2,6 +2,7 @@ package victim
 
 import (
 	"context"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
@@ -46,6 +47,18 @@ type ReceiveInput struct {
 	// (the web form; the API gives AccompaniesID).
 	Accompanies string
 }
+
+// LogValue keeps the person's identity out of logs.
+func (ReceiveInput) LogValue() slog.Value { return slog.StringValue("[protected input]") }
+
+// LogValue keeps free text out of logs.
+func (SupportInput) LogValue() slog.Value { return slog.StringValue("[support input]") }
+
+// LogValue keeps free text out of logs.
+func (FollowUpInput) LogValue() slog.Value { return slog.StringValue("[follow-up input]") }
+
+// LogValue keeps the relative's identity out of logs.
+func (ProtectionInput) LogValue() slog.Value { return slog.StringValue("[protection input]") }
 
 // View is what a reader is shown of a victim file.
 type View struct {

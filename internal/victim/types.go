@@ -305,3 +305,12 @@ type Store interface {
 	NeedsAggregate(ctx context.Context, from, to string) (total int, cells []Cell, err error)
 	AppendAudit(ctx context.Context, evs ...ctip.AuditEvent) error
 }
+
+// LogValue logs only the ID.
+func (s Support) LogValue() slog.Value { return slog.StringValue(s.ID.String()) }
+
+// LogValue logs only the ID.
+func (f FollowUp) LogValue() slog.Value { return slog.StringValue(f.ID.String()) }
+
+// LogValue logs only the ID.
+func (p Protection) LogValue() slog.Value { return slog.StringValue(p.ID.String()) }
