@@ -3,12 +3,12 @@ package person
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"ctip"
+	"ctip/internal/filetype"
 	"ctip/internal/match"
 )
 
@@ -795,7 +795,7 @@ func (s *Service) WithdrawConsent(ctx context.Context, id, consentID ctip.ID) er
 }
 
 // Photo types accepted (sniffed).
-var photoTypes = []string{"image/jpeg", "image/png", "image/webp"}
+var photoTypes = []string{filetype.JPEG, filetype.PNG, filetype.WebP}
 
 // MaxPhoto is the largest photo accepted.
 const MaxPhoto = 2 << 20
@@ -815,7 +815,7 @@ func (s *Service) SetPhoto(ctx context.Context, id ctip.ID, content []byte) erro
 		return ctip.Errorf(ctip.Forbidden, "person.reveal_first")
 	}
 	var pr ctip.Problems
-	switch ct := http.DetectContentType(content); {
+	switch ct := filetype.Detect(content, ""); {
 	case len(content) == 0:
 		pr.Add("photo", "error.required")
 	case len(content) > MaxPhoto:
@@ -858,7 +858,7 @@ func (s *Service) Photo(ctx context.Context, id ctip.ID) ([]byte, string, error)
 	if err := s.Store.AppendAudit(ctx, ev); err != nil {
 		return nil, "", err
 	}
-	return p.Identity.Photo, http.DetectContentType(p.Identity.Photo), nil
+	return p.Identity.Photo, filetype.Detect(p.Identity.Photo, ""), nil
 }
 
 // Export is one person's data for the person themselves (data-subject
