@@ -156,38 +156,18 @@ func (s *Service) Recompute(ctx context.Context, is IntakeClockStore) (int, erro
 		}
 		for _, id := range ids {
 			after = id
-			c, err := s.Store.GetCase(ctx, id)
-			if err != nil {
-				return changed, err
+			// A case changed meanwhile (ErrStale) is read and computed again.
+			for try := 0; ; try++ {
+				n, err := s.recomputeCase(ctx, id)
+				if ctip.IsKind(err, ctip.Conflict) && try < 3 {
+					continue
+				}
+				if err != nil {
+					return changed, err
+				}
+				changed += n
+				break
 			}
-			accused, err := s.Store.CaseAccused(ctx, id)
-			if err != nil {
-				return changed, err
-			}
-			measures, err := s.Store.CaseMeasures(ctx, id)
-			if err != nil {
-				return changed, err
-			}
-			before, nextBefore := c.CurrentDue, c.NextDue
-			dues := map[ctip.ID]ctip.Date{}
-			for _, m := range measures {
-				dues[m.ID] = m.Due
-			}
-			clocks, err := Clocks(c, accused, measures, s.Policy, s.cal())
-			if err != nil {
-				continue // the stored state no longer fits the rules: left for a person to look at
-			}
-			diff := before != c.CurrentDue || nextBefore != c.NextDue
-			for _, m := range measures {
-				diff = diff || dues[m.ID] != m.Due
-			}
-			if !diff {
-				continue
-			}
-			if err := s.Store.SetCaseClocks(ctx, c, measures, clocks); err != nil {
-				return changed, err
-			}
-			changed++
 		}
 	}
 	if is != nil {
@@ -206,6 +186,43 @@ func (s *Service) Recompute(ctx context.Context, is IntakeClockStore) (int, erro
 		}
 	}
 	return changed, nil
+}
+
+// recomputeCase rewrites one case's stored deadlines if the calendar in
+// force moves them (1: changed).
+func (s *Service) recomputeCase(ctx context.Context, id ctip.ID) (int, error) {
+	c, err := s.Store.GetCase(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	accused, err := s.Store.CaseAccused(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	measures, err := s.Store.CaseMeasures(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	before, nextBefore := c.CurrentDue, c.NextDue
+	dues := map[ctip.ID]ctip.Date{}
+	for _, m := range measures {
+		dues[m.ID] = m.Due
+	}
+	clocks, err := Clocks(c, accused, measures, s.Policy, s.cal())
+	if err != nil {
+		return 0, nil // the stored state no longer fits the rules: left for a person to look at
+	}
+	diff := before != c.CurrentDue || nextBefore != c.NextDue
+	for _, m := range measures {
+		diff = diff || dues[m.ID] != m.Due
+	}
+	if !diff {
+		return 0, nil
+	}
+	if err := s.Store.SetCaseClocks(ctx, c, measures, clocks); err != nil {
+		return 0, err
+	}
+	return 1, nil
 }
 
 // ---------- the calendar in force ----------

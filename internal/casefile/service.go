@@ -1636,16 +1636,15 @@ func (s *Service) Board(ctx context.Context, view string, f Filter) (*Board, err
 	today := s.today()
 	b := &Board{ByHolder: map[Body]int{}}
 	f.Open = true // the board is about the cases still running
-	if b.Counts, err = s.Store.CaseCounts(ctx, f, scope, today, today.AddDays(DueSoonDays)); err != nil {
+	data, err := s.Store.CaseBoard(ctx, f, scope, today, today.AddDays(DueSoonDays))
+	if err != nil {
 		return nil, err
 	}
+	b.Counts, b.Officers, b.Units = data.Counts, data.Officers, data.Units
 	for st, n := range b.Counts.ByStage {
 		if !st.Closed() && st != Suspended {
 			b.ByHolder[Holder(st)] += n
 		}
-	}
-	if b.Officers, b.Units, err = s.Store.CaseWorkload(ctx, f, scope, today, today.AddDays(DueSoonDays)); err != nil {
-		return nil, err
 	}
 	b.Campaigns, err = s.Store.ListCampaigns(ctx)
 	return b, err

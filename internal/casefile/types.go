@@ -415,6 +415,14 @@ type Counts struct {
 	Total   int
 }
 
+// BoardData is what the store counts for the board: the counts, and the
+// workload of the 50 busiest investigators and investigating units.
+type BoardData struct {
+	Counts   Counts
+	Officers []Workload
+	Units    []Workload
+}
+
 // Workload rows.
 type Workload struct {
 	ID      ctip.ID
@@ -487,8 +495,9 @@ type Store interface {
 	WriteCase(ctx context.Context, w Write) error
 	GetCase(ctx context.Context, id ctip.ID) (*Case, error)
 	ListCases(ctx context.Context, f Filter, scope ctip.Scope, p ctip.PageRequest) (ctip.Page[*Case], error)
-	CaseCounts(ctx context.Context, f Filter, scope ctip.Scope, today, soon ctip.Date) (Counts, error)
-	CaseWorkload(ctx context.Context, f Filter, scope ctip.Scope, today, soon ctip.Date) (officers, units []Workload, err error)
+	// CaseBoard counts the open cases of a scope for the board (due soon:
+	// a running clock ends in [today, soon]).
+	CaseBoard(ctx context.Context, f Filter, scope ctip.Scope, today, soon ctip.Date) (BoardData, error)
 	CaseAccused(ctx context.Context, caseID ctip.ID) ([]*Accused, error)
 	CaseMeasures(ctx context.Context, caseID ctip.ID) ([]*Measure, error)
 	CaseParties(ctx context.Context, caseID ctip.ID) ([]*Party, error)

@@ -80,16 +80,16 @@ func (db *DB) ListCampaigns(ctx context.Context) ([]*casefile.Campaign, error) {
 // flagged "ring") and victims rescued.
 func (db *DB) CampaignTally(ctx context.Context, from, to ctip.Date, scope ctip.Scope) (casefile.Tally, error) {
 	var t casefile.Tally
+	sc, err := db.resolveCaseScope(ctx, db.r, scope)
+	if err != nil {
+		return t, err
+	}
 	caseScope := func(a *args) (string, string) {
-		s := scopeSQL(a, scope, "case_shares", "case_id")
-		join := ""
-		if !scope.All && len(scope.SubtreePaths) > 0 {
-			join = " JOIN units ou ON ou.id = i.unit_id"
-		}
+		s := sc.cond(a)
 		if s != "" {
 			s = " AND " + s
 		}
-		return join, s
+		return "", s
 	}
 	{
 		var a args

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"ctip"
@@ -57,6 +58,13 @@ func nullDate(d ctip.Date) any {
 // the source intake item, and the audit event.
 func (db *DB) WriteCase(ctx context.Context, w casefile.Write) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
+		var before *boardState
+		if c := w.Case; c != nil && w.OldVersion != 0 {
+			var err error
+			if before, err = db.readBoardState(ctx, tx, c.ID, true); err != nil {
+				return err
+			}
+		}
 		if c := w.Case; c != nil {
 			if err := db.writeCaseRow(ctx, tx, w); err != nil {
 				return err
@@ -102,6 +110,14 @@ func (db *DB) WriteCase(ctx context.Context, w casefile.Write) error {
 					FromStatus: intake.Prosecuted, ToStatus: intake.Prosecuted, Detail: c.Reference}); err != nil {
 					return err
 				}
+			}
+			// The board's summary changes in the same transaction.
+			after, err := db.readBoardState(ctx, tx, c.ID, false)
+			if err != nil {
+				return err
+			}
+			if err := applyTally(ctx, tx, before, after); err != nil {
+				return err
 			}
 		}
 		if a := w.Attachment; a != nil {
@@ -358,10 +374,83 @@ func (db *DB) GetCase(ctx context.Context, id ctip.ID) (*casefile.Case, error) {
 	return c, mapErr(rows.Err(), "case officers")
 }
 
-// caseConds turns a filter and scope into conditions on i (cases) and ou (owner unit).
-func caseConds(a *args, f casefile.Filter, scope ctip.Scope) []string {
+// caseScope is a record scope resolved for case queries: the owning units
+// it covers (the actor's unit and the units of its subtree, listed) and the
+// units whose shares count. Conditions on listed unit IDs let both engines
+// seek the indexes on cases.unit_id (SQLite: a multi-index OR with the
+// shares), where a prefix match on the owner's path had to read every case.
+type caseScope struct {
+	all    bool
+	units  []ctip.ID
+	shared []ctip.ID
+}
+
+// resolveCaseScope lists the units of a scope's subtrees.
+func (db *DB) resolveCaseScope(ctx context.Context, q querier, s ctip.Scope) (caseScope, error) {
+	if s.All {
+		return caseScope{all: true}, nil
+	}
+	sc := caseScope{units: slices.Clone(s.UnitIDs), shared: s.UnitIDs}
+	for _, p := range s.SubtreePaths {
+		err := eachRow(ctx, q, "scope", `SELECT id FROM units WHERE `+likePrefix("path", "$1")+` ORDER BY id`, []any{p}, func(rows *sql.Rows) error {
+			var id ctip.ID
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			if !slices.Contains(sc.units, id) {
+				sc.units = append(sc.units, id)
+			}
+			return nil
+		})
+		if err != nil {
+			return sc, err
+		}
+	}
+	return sc, nil
+}
+
+// cond is the scope's condition on i (cases), "" for everything.
+func (sc caseScope) cond(a *args) string {
+	if sc.all {
+		return ""
+	}
+	ids := func(l []ctip.ID) []any {
+		out := make([]any, len(l))
+		for i, id := range l {
+			out[i] = id
+		}
+		return out
+	}
+	var or []string
+	if len(sc.units) > 0 {
+		or = append(or, "i.unit_id IN "+a.in(ids(sc.units)...))
+	}
+	if len(sc.shared) > 0 {
+		or = append(or, "i.id IN (SELECT sh.case_id FROM case_shares sh WHERE sh.unit_id IN "+a.in(ids(sc.shared)...)+")")
+	}
+	if len(or) == 0 {
+		return "1 = 0"
+	}
+	return "(" + strings.Join(or, " OR ") + ")"
+}
+
+// caseIndex names the index a filter's cases are best read through on
+// SQLite, where the planner has no statistics to see it: key cases through
+// cases_key (a few hundred), a window of deadlines through cases_due_board.
+func (db *DB) caseIndex(f casefile.Filter) string {
+	switch {
+	case f.Key:
+		return db.indexedBy("cases_key")
+	case !f.DueBy.IsZero() || !f.DueFrom.IsZero():
+		return db.indexedBy("cases_due_board")
+	}
+	return ""
+}
+
+// caseConds turns a filter and a resolved scope into conditions on i (cases).
+func caseConds(a *args, f casefile.Filter, scope caseScope) []string {
 	var conds []string
-	if s := scopeSQL(a, scope, "case_shares", "case_id"); s != "" {
+	if s := scope.cond(a); s != "" {
 		conds = append(conds, s)
 	}
 	if len(f.Stages) > 0 {
@@ -402,7 +491,7 @@ func caseConds(a *args, f casefile.Filter, scope ctip.Scope) []string {
 		conds = append(conds, "i.unit_id = "+a.add(f.UnitID.ID))
 	}
 	if f.OfficerID.Valid {
-		conds = append(conds, "EXISTS (SELECT 1 FROM case_officers co WHERE co.case_id = i.id AND co.user_id = "+a.add(f.OfficerID.ID)+")")
+		conds = append(conds, "i.id IN (SELECT co.case_id FROM case_officers co WHERE co.user_id = "+a.add(f.OfficerID.ID)+")")
 	}
 	if !f.DueBy.IsZero() || !f.DueFrom.IsZero() {
 		conds = append(conds, "i.next_due IS NOT NULL")
@@ -424,121 +513,78 @@ func caseConds(a *args, f casefile.Filter, scope ctip.Scope) []string {
 
 // ListCases returns a page of cases matching the filter within the scope.
 func (db *DB) ListCases(ctx context.Context, f casefile.Filter, scope ctip.Scope, p ctip.PageRequest) (ctip.Page[*casefile.Case], error) {
-	var a args
-	w := where(caseConds(&a, f, scope))
 	page := ctip.Page[*casefile.Case]{Limit: p.Limit, Offset: p.Offset}
-	join := ""
-	if !scope.All && len(scope.SubtreePaths) > 0 {
-		join = " JOIN units ou ON ou.id = i.unit_id"
+	sc, err := db.resolveCaseScope(ctx, db.r, scope)
+	if err != nil {
+		return page, err
 	}
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases i`+join+w, a.v...).Scan(&page.Total); err != nil {
+	var a args
+	conds := caseConds(&a, f, sc)
+	count := ` FROM cases i` + db.caseIndex(f)
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*)`+count+where(conds), a.v...).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count cases")
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
-	order := "i.instituted_on"
-	switch p.Sort {
-	case "due":
-		order = "i.next_due"
-	case "reference":
-		order = "i.reference"
-	case "stage":
-		order = "i.stage"
-	}
+	from := count + strings.TrimPrefix(caseJoins, " FROM cases i")
 	dir := " ASC"
 	if p.Desc {
 		dir = " DESC"
 	}
-	q := `SELECT ` + caseCols + caseJoins + w + ` ORDER BY ` + order + dir + `, i.id` + dir + ` LIMIT ` + a.add(p.Limit) + ` OFFSET ` + a.add(p.Offset)
+	order := "i.instituted_on" + dir
+	switch p.Sort {
+	case "due":
+		// Cases without a running clock come last in both directions (and on
+		// both engines, which sort NULL differently): the cases with a
+		// deadline in its order, then the others, latest instituted first.
+		withDue, without := where(append(slices.Clone(conds), "i.next_due IS NOT NULL")), where(append(slices.Clone(conds), "i.next_due IS NULL"))
+		var nDue int
+		if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*)`+count+withDue, a.v...).Scan(&nDue); err != nil {
+			return page, mapErr(err, "count cases")
+		}
+		if p.Offset < nDue {
+			items, err := db.listPage(ctx, a, from+withDue, `i.next_due`+dir+`, i.id`+dir, min(p.Limit, nDue-p.Offset), p.Offset)
+			if err != nil {
+				return page, err
+			}
+			page.Items = items
+		}
+		if rest := p.Limit - len(page.Items); rest > 0 && page.Total > nDue {
+			items, err := db.listPage(ctx, a, from+without, `i.instituted_on DESC, i.id DESC`, rest, max(0, p.Offset-nDue))
+			if err != nil {
+				return page, err
+			}
+			page.Items = append(page.Items, items...)
+		}
+		return page, nil
+	case "reference":
+		order = "i.reference" + dir
+	case "stage":
+		order = "i.stage" + dir
+	}
+	page.Items, err = db.listPage(ctx, a, from+where(conds), order+`, i.id`+dir, p.Limit, p.Offset)
+	return page, err
+}
+
+// listPage reads a page of cases (fromWhere: the FROM and WHERE clauses built on a).
+func (db *DB) listPage(ctx context.Context, a args, fromWhere, order string, limit, offset int) ([]*casefile.Case, error) {
+	a.v = slices.Clone(a.v)
+	q := `SELECT ` + caseCols + fromWhere + ` ORDER BY ` + order + ` LIMIT ` + a.add(limit) + ` OFFSET ` + a.add(offset)
 	rows, err := db.r.QueryContext(ctx, q, a.v...)
 	if err != nil {
-		return page, mapErr(err, "list cases")
+		return nil, mapErr(err, "list cases")
 	}
 	defer rows.Close()
+	var out []*casefile.Case
 	for rows.Next() {
 		c, err := db.scanCase(rows)
 		if err != nil {
-			return page, mapErr(err, "scan case")
+			return nil, mapErr(err, "scan case")
 		}
-		page.Items = append(page.Items, c)
+		out = append(out, c)
 	}
-	return page, mapErr(rows.Err(), "list cases")
-}
-
-// CaseCounts counts the scope's cases by stage, overdue, due soon and key.
-func (db *DB) CaseCounts(ctx context.Context, f casefile.Filter, scope ctip.Scope, today, soon ctip.Date) (casefile.Counts, error) {
-	var a args
-	conds := caseConds(&a, f, scope)
-	join := ""
-	if !scope.All && len(scope.SubtreePaths) > 0 {
-		join = " JOIN units ou ON ou.id = i.unit_id"
-	}
-	todayP, soonP := a.add(today), a.add(soon)
-	q := `SELECT i.stage, COUNT(*),
-		SUM(CASE WHEN i.next_due < ` + todayP + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN i.next_due >= ` + todayP + ` AND i.next_due <= ` + soonP + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN i.key_status <> '' THEN 1 ELSE 0 END)
-		FROM cases i` + join + where(conds) + ` GROUP BY i.stage`
-	rows, err := db.r.QueryContext(ctx, q, a.v...)
-	if err != nil {
-		return casefile.Counts{}, mapErr(err, "count cases")
-	}
-	defer rows.Close()
-	c := casefile.Counts{ByStage: map[casefile.Stage]int{}}
-	for rows.Next() {
-		var st string
-		var n, over, due, key int
-		if err := rows.Scan(&st, &n, &over, &due, &key); err != nil {
-			return c, mapErr(err, "count cases")
-		}
-		c.ByStage[casefile.Stage(st)] = n
-		c.Total += n
-		if !casefile.Stage(st).Closed() {
-			c.Overdue += over
-			c.DueSoon += due
-			c.Key += key
-		}
-	}
-	return c, mapErr(rows.Err(), "count cases")
-}
-
-// CaseWorkload counts open cases per investigator and per unit. The cases
-// are grouped first (an index-only scan of the open cases), names are
-// joined to the groups.
-func (db *DB) CaseWorkload(ctx context.Context, f casefile.Filter, scope ctip.Scope, today, soon ctip.Date) ([]casefile.Workload, []casefile.Workload, error) {
-	run := func(key, join, names string) ([]casefile.Workload, error) {
-		var a args
-		conds := caseConds(&a, f, scope)
-		if !scope.All && len(scope.SubtreePaths) > 0 {
-			join += " JOIN units ou ON ou.id = i.unit_id"
-		}
-		todayP, soonP := a.add(today), a.add(soon)
-		q := `SELECT g.k, n.name, g.total, g.over, g.due FROM (SELECT ` + key + ` AS k, COUNT(*) AS total,
-			SUM(CASE WHEN i.next_due < ` + todayP + ` THEN 1 ELSE 0 END) AS over,
-			SUM(CASE WHEN i.next_due >= ` + todayP + ` AND i.next_due <= ` + soonP + ` THEN 1 ELSE 0 END) AS due
-			FROM cases i` + join + where(conds) + ` GROUP BY ` + key + `) g JOIN ` + names + ` ON n.id = g.k ORDER BY g.total DESC, n.name LIMIT 50`
-		rows, err := db.r.QueryContext(ctx, q, a.v...)
-		if err != nil {
-			return nil, mapErr(err, "workload")
-		}
-		defer rows.Close()
-		var out []casefile.Workload
-		for rows.Next() {
-			var w casefile.Workload
-			if err := rows.Scan(&w.ID, &w.Name, &w.Open, &w.Overdue, &w.DueSoon); err != nil {
-				return nil, mapErr(err, "workload")
-			}
-			out = append(out, w)
-		}
-		return out, mapErr(rows.Err(), "workload")
-	}
-	units, err := run("i.unit_id", "", "(SELECT id, name FROM units) n")
-	if err != nil {
-		return nil, nil, err
-	}
-	officers, err := run("co.user_id", " JOIN case_officers co ON co.case_id = i.id", "(SELECT id, display_name AS name FROM users) n")
-	return officers, units, err
+	return out, mapErr(rows.Err(), "list cases")
 }
 
 // CaseAccused lists a case's accused persons (decrypted).
@@ -750,19 +796,35 @@ func (db *DB) OpenCaseIDs(ctx context.Context, after ctip.ID, limit int) ([]ctip
 }
 
 // SetCaseClocks rewrites a case's computed deadlines (not its version: a
-// calendar change is not an edit of the case).
+// calendar change is not an edit of the case), provided the case is still
+// at the version they were computed from (else ErrStale).
 func (db *DB) SetCaseClocks(ctx context.Context, c *casefile.Case, measures []*casefile.Measure, clocks []casefile.Clock) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE cases SET dues = $1, current_due = $2, next_due = $3 WHERE id = $4`,
-			encodeDues(c.Dues), nullDate(c.CurrentDue), nullDate(c.NextDue), c.ID); err != nil {
+		before, err := db.readBoardState(ctx, tx, c.ID, true)
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET dues = $1, current_due = $2, next_due = $3 WHERE id = $4 AND version = $5`,
+			encodeDues(c.Dues), nullDate(c.CurrentDue), nullDate(c.NextDue), c.ID, c.Version)
+		if err != nil {
 			return mapErr(err, "case clocks")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ctip.ErrStale() // changed since it was read: computed afresh by the caller
 		}
 		for _, m := range measures {
 			if _, err := tx.ExecContext(ctx, `UPDATE case_measures SET due = $1 WHERE id = $2`, nullDate(m.Due), m.ID); err != nil {
 				return mapErr(err, "case clocks")
 			}
 		}
-		return db.writeClocks(ctx, tx, c.ID, clocks)
+		if err := db.writeClocks(ctx, tx, c.ID, clocks); err != nil {
+			return err
+		}
+		after, err := db.readBoardState(ctx, tx, c.ID, false)
+		if err != nil {
+			return err
+		}
+		return applyTally(ctx, tx, before, after)
 	})
 }
 
