@@ -45,11 +45,19 @@ func (g glassNotifier) BreakGlass(ctx context.Context, owner, personID ctip.ID, 
 	return err
 }
 
+// CaseLinked tells the owning unit's victim-support officers and leaders
+// that a case was linked to one of its victim files.
+func (g glassNotifier) CaseLinked(ctx context.Context, owner, fileID ctip.ID, pseudonym string) error {
+	_, err := g.n.ToUnitRoles(ctx, owner, []string{auth.RoleLeader, auth.RoleVictimSupport}, notify.Notification{Kind: "case_linked", Key: "notify.case_linked",
+		Args: []string{pseudonym}, Link: "/victims/" + fileID.String(), RecordType: "victim", RecordID: fileID.String()})
+	return err
+}
+
 // buildPersons makes the person and victim services.
 func (a *app) buildPersons(clock ctip.Clock) {
 	pl := placesAdapter{a.places}
 	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}, Records: recordChecker{a}}
-	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock}
+	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}}
 }
 
 // personSettings reads the reveal windows and retention periods.
@@ -132,21 +140,27 @@ func (a *app) watchKeys(ctx context.Context) {
 // may see (an intake item, a case).
 type recordChecker struct{ a *app }
 
-func (rc recordChecker) CheckRecord(ctx context.Context, recordType, recordID string) error {
+func (rc recordChecker) CheckRecord(ctx context.Context, recordType, recordID string) (ctip.ID, error) {
 	id, err := ctip.ParseID(recordID)
 	if err != nil {
-		return ctip.ErrNotFound()
+		return ctip.NilID, ctip.ErrNotFound()
 	}
 	switch recordType {
 	case "intake_item":
-		_, err = rc.a.intake.Get(ctx, id)
-		return err
+		v, err := rc.a.intake.Get(ctx, id)
+		if err != nil {
+			return ctip.NilID, err
+		}
+		return v.Item.UnitID, nil
 	case "case":
 		if rc.a.cases == nil {
-			return ctip.ErrNotFound()
+			return ctip.NilID, ctip.ErrNotFound()
 		}
-		_, err = rc.a.cases.Get(ctx, id)
-		return err
+		v, err := rc.a.cases.Get(ctx, id)
+		if err != nil {
+			return ctip.NilID, err
+		}
+		return v.Case.UnitID, nil
 	}
-	return ctip.ErrNotFound()
+	return ctip.NilID, ctip.ErrNotFound()
 }

@@ -49,6 +49,8 @@ func init() {
 	allow("POST /victims/{id}/reveal", auth.RoleVictimSupport)
 	allow("POST /victims/{id}/break-glass", auth.RoleLeader)
 	allow("POST /victims/{id}/act/{action}", victimWr...)
+	// Linking a file to a case: the team, or an investigating body's officer (case write).
+	allow("POST /victims/{id}/link-case", auth.RoleLeader, auth.RoleInvestigator, auth.RoleVictimSupport)
 
 	allow("POST /api/v1/persons", personWr...)
 	allow("GET /api/v1/persons", personRd...)

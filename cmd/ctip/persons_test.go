@@ -611,3 +611,41 @@ func TestIdentityExports(t *testing.T) {
 		}
 	})
 }
+
+// TestLinkVictimToCase: an investigator links a victim file to the case of
+// his unit by its number; his unit joins the team, so he may reveal with a
+// reason; the owning unit is told. Another unit's officer cannot link to a
+// case it cannot see.
+func TestLinkVictimToCase(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		cf := h.caseFixture()
+		inv := h.login(auth.RoleInvestigator)
+		vid := fx.victim.String()
+		if r := inv.postForm("/victims/"+vid+"/reveal", url.Values{"reason": {"Lấy lời khai bị hại trong vụ án"}}); r.StatusCode != http.StatusNotFound {
+			t.Fatalf("reveal before the link: %d", r.StatusCode)
+		}
+		if r := inv.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {"VA-1999-000001"}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("unknown case number: %d", r.StatusCode)
+		}
+		r := inv.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}})
+		if r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("link: %d %s", r.StatusCode, r.text())
+		}
+		if r := inv.postForm("/victims/"+vid+"/reveal", url.Values{"reason": {"Lấy lời khai bị hại trong vụ án"}}); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("reveal after the link: %d", r.StatusCode)
+		}
+		if page := inv.get("/victims/" + vid).text(); !strings.Contains(page, fxVictimName) {
+			t.Error("the case's investigator does not see the identity after the reveal")
+		}
+		var n int
+		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'case_linked'`, h.users[auth.RoleVictimSupport].ID).Scan(&n)
+		if n != 1 {
+			t.Errorf("owning unit notified %d times", n)
+		}
+		// The court's judge reads victim files but may not link them.
+		if r := h.login(auth.RoleCourt).postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}}); r.StatusCode != http.StatusForbidden {
+			t.Errorf("court links: %d", r.StatusCode)
+		}
+	})
+}

@@ -19,9 +19,10 @@ type Notifier interface {
 }
 
 // Records checks that the actor may see a record a person is linked to
-// (an intake item, a case): NotFound otherwise.
+// (an intake item, a case) and returns the unit handling it (its
+// investigators join the person's team): NotFound otherwise.
 type Records interface {
-	CheckRecord(ctx context.Context, recordType, recordID string) error
+	CheckRecord(ctx context.Context, recordType, recordID string) (unit ctip.ID, err error)
 }
 
 // LinkTypes are the records persons can be linked to.
@@ -928,13 +929,17 @@ func (s *Service) Link(ctx context.Context, personID ctip.ID, recordType, record
 	if err != nil {
 		return err
 	}
-	if !a.Can(ctip.PermPersonWrite) {
+	if !CanWrite(a, p) {
 		return ctip.ErrForbidden()
 	}
 	var pr ctip.Problems
-	if !slices.Contains(Roles, role) || role == RoleVictim || role == RoleBeingIdentified {
-		// Victims are linked through their victim file, not here.
+	switch {
+	case !slices.Contains(Roles, role):
 		pr.Add("role", "error.choice")
+	case (role == RoleVictim || role == RoleBeingIdentified) && !(p.IsVictim && a.Can(ctip.PermVictimWrite)):
+		// Victims are received through a victim file; its team links the
+		// file to the case (whose investigators then join the team).
+		pr.Add("role", "person.victim_via_reception")
 	}
 	if !slices.Contains(LinkTypes, recordType) {
 		pr.Add("record", "error.choice")
@@ -947,13 +952,14 @@ func (s *Service) Link(ctx context.Context, personID ctip.ID, recordType, record
 	if s.Records == nil {
 		return ctip.ErrNotFound()
 	}
-	if err := s.Records.CheckRecord(ctx, recordType, recordID); err != nil {
+	unit, err := s.Records.CheckRecord(ctx, recordType, recordID)
+	if err != nil {
 		return err // the record is not visible to the actor: NotFound
 	}
 	now := s.now()
 	au := ctip.NewAuditEvent(a, now, "person.link", "person", p.ID)
 	au.Fields = []string{recordType + ":" + recordID, "role:" + role}
-	return s.Store.AddLink(ctx, Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: a.UnitID, CreatedAt: now}, au)
+	return s.Store.AddLink(ctx, Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now}, au)
 }
 
 // LinkedTo lists the persons linked to a record, as the actor may see them

@@ -25,6 +25,11 @@ type Service struct {
 		CountryExists(code string) bool
 	}
 	Clock ctip.Clock
+	// Notify tells the owning unit when a case is linked to one of its
+	// victim files (the case's investigators join the team).
+	Notify interface {
+		CaseLinked(ctx context.Context, ownerUnit, fileID ctip.ID, pseudonym string) error
+	}
 }
 
 func (s *Service) now() time.Time   { return s.Clock.Now() }
@@ -364,6 +369,52 @@ func (s *Service) reveal(ctx context.Context, id ctip.ID, reason string, glass b
 		return nil, err
 	}
 	return s.build(ctx, a, f, p)
+}
+
+// LinkCase links a victim file to a criminal case (role "victim"): the
+// case's investigating unit joins the team, so its investigators may reveal
+// the identity with a reason. The victim's team may do it for a case it can
+// see; an investigator (case-write permission) may do it for a case of
+// theirs — audited, and the owning unit is told.
+func (s *Service) LinkCase(ctx context.Context, id ctip.ID, caseID ctip.ID) error {
+	a, err := s.actor(ctx, ctip.PermVictimRead)
+	if err != nil {
+		return err
+	}
+	f, p, err := s.load(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	team := person.OnTeam(a, p) && a.Can(ctip.PermVictimWrite)
+	if !team && !a.Can(ctip.PermCaseWrite) {
+		return ctip.ErrForbidden()
+	}
+	if caseID.IsZero() {
+		var pr ctip.Problems
+		pr.Add("reference", "error.required")
+		return pr.Err()
+	}
+	if s.Persons.Records == nil {
+		return ctip.ErrNotFound()
+	}
+	unit, err := s.Persons.Records.CheckRecord(ctx, "case", caseID.String())
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	role := person.RoleVictim
+	if f.Status == BeingIdentified {
+		role = person.RoleBeingIdentified
+	}
+	au := ctip.NewAuditEvent(a, now, "victim.link_case", "victim", f.ID)
+	au.Fields = []string{"case:" + caseID.String()}
+	if err := s.People.AddLink(ctx, person.Link{PersonID: p.ID, RecordType: "case", RecordID: caseID.String(), Role: role, UnitID: unit, CreatedAt: now}, au); err != nil {
+		return err
+	}
+	if !team && s.Notify != nil {
+		return s.Notify.CaseLinked(ctx, f.OwnerUnitID, f.ID, f.Pseudonym)
+	}
+	return nil
 }
 
 // FlowInput records the steps of the 2025 flow: commune People's Committee

@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"ctip"
+	"ctip/internal/casefile"
 	"ctip/internal/httpx"
+	"ctip/internal/intake"
 	"ctip/internal/person"
 	"ctip/internal/victim"
 )
@@ -32,7 +34,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/persons/{id}/break-glass", ctip.PermBreakGlass, s.personBreakGlass),
 		perm("POST", "/persons/{id}/act/{action}", ctip.PermPersonRead, s.personAct),
 		perm("POST", "/persons/{id}/export", ctip.PermPersonExport, s.personExport),
-		perm("POST", "/persons/{id}/link", ctip.PermPersonWrite, s.personLink),
+		perm("POST", "/persons/{id}/link", ctip.PermPersonRead, s.personLink),
 		{Method: "POST", Pattern: "/persons/{id}/photo", Access: httpx.Permitted, Perm: ctip.PermPersonRead, Handler: s.personPhotoUpload, MaxBody: 3 << 20},
 		perm("GET", "/persons/{id}/photo", ctip.PermPersonRead, s.personPhoto),
 		perm("GET", "/victims", ctip.PermVictimRead, s.victimList),
@@ -44,6 +46,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/victims/{id}/reveal", ctip.PermVictimRead, s.victimReveal),
 		perm("POST", "/victims/{id}/break-glass", ctip.PermBreakGlass, s.victimBreakGlass),
 		perm("POST", "/victims/{id}/act/{action}", ctip.PermVictimWrite, s.victimAct),
+		perm("POST", "/victims/{id}/link-case", ctip.PermVictimRead, s.victimLinkCase),
 	}
 }
 
@@ -447,7 +450,15 @@ func (s *Server) personLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	rtype, rid, _ := strings.Cut(r.PostFormValue("record"), ":")
-	if err := s.Persons.Link(r.Context(), id, rtype, rid, r.PostFormValue("role")); err != nil {
+	err = nil
+	if ref := strings.ToUpper(strings.TrimSpace(r.PostFormValue("reference"))); ref != "" {
+		rtype = r.PostFormValue("record_type")
+		rid, err = s.recordByReference(r, rtype, ref)
+	}
+	if err == nil {
+		err = s.Persons.Link(r.Context(), id, rtype, rid, r.PostFormValue("role"))
+	}
+	if err != nil {
 		f := newForm(r.PostForm)
 		if s.pError(f, s.lang(r), err) {
 			return s.showPerson(w, r, id, http.StatusUnprocessableEntity, f)
@@ -455,12 +466,50 @@ func (s *Server) personLink(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	to := "/persons/" + id.String()
-	if rtype == "intake_item" {
+	if back := r.PostFormValue("back"); strings.HasPrefix(back, "/victims/") {
+		to = back
+	} else if rtype == "intake_item" {
 		to = "/intake/" + rid
 	} else if rtype == "case" {
 		to = "/cases/" + rid
 	}
 	return s.redirect(w, r, to, "flash.person_linked")
+}
+
+// recordByReference finds the one intake item (TB-…) or case (VA-…) in the
+// user's scope with a reference.
+func (s *Server) recordByReference(r *http.Request, rtype, ref string) (string, error) {
+	var ids []ctip.ID
+	switch rtype {
+	case "intake_item":
+		page, err := s.Intake.List(r.Context(), intake.ViewAll, intake.Filter{Reference: ref}, ctip.PageRequest{Limit: 2})
+		if err != nil && !ctip.IsKind(err, ctip.Forbidden) {
+			return "", err
+		}
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+	case "case":
+		if s.Cases != nil {
+			page, err := s.Cases.List(r.Context(), casefile.ViewAll, casefile.Filter{Reference: ref}, ctip.PageRequest{Limit: 2})
+			if err != nil && !ctip.IsKind(err, ctip.Forbidden) {
+				return "", err
+			}
+			for _, c := range page.Items {
+				ids = append(ids, c.ID)
+			}
+		}
+	}
+	var pr ctip.Problems
+	switch len(ids) {
+	case 1:
+		return ids[0].String(), nil
+	case 0:
+		pr.Add("reference", "person.reference_unknown")
+	default:
+		pr.Add("reference", "person.reference_ambiguous")
+	}
+	return "", pr.Err()
 }
 
 // personPhotoUpload stores a person's photo.
@@ -777,6 +826,37 @@ func (s *Server) victimAct(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.redirect(w, r, "/victims/"+id.String()+"#"+action, "flash.saved")
+}
+
+// victimLinkCase links a victim file to a case found by its number.
+func (s *Server) victimLinkCase(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ref := strings.ToUpper(strings.TrimSpace(r.PostFormValue("reference")))
+	cid := ctip.NilID
+	var refErr error
+	if ref != "" {
+		var caseID string
+		if caseID, refErr = s.recordByReference(r, "case", ref); refErr == nil {
+			cid, _ = ctip.ParseID(caseID)
+		}
+	}
+	// The service checks who may link before it looks at the number.
+	err = s.Victims.LinkCase(r.Context(), id, cid)
+	if ctip.IsKind(err, ctip.Invalid) && refErr != nil {
+		err = refErr
+	}
+	if err != nil {
+		f := newForm(r.PostForm)
+		f.Values.Set("section", "link")
+		if s.pError(f, s.lang(r), err) {
+			return s.showVictim(w, r, id, http.StatusUnprocessableEntity, f)
+		}
+		return err
+	}
+	return s.redirect(w, r, "/victims/"+id.String(), "flash.person_linked")
 }
 
 type needsData struct {
