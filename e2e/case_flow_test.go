@@ -121,7 +121,7 @@ func TestCaseFlow(t *testing.T) {
 	if due := text(t, ctx, `.clock[data-kind="investigation"] .due`); due != ext.Due.Format() {
 		t.Fatalf("after the extension the deadline is %q, want %s", due, ext.Due.Format())
 	}
-	if tl := text(t, ctx, ".timeline"); !strings.Contains(tl, "Gia hạn điều tra") || !strings.Contains(tl, "03/QĐ-VKS-P2") || !strings.Contains(tl, ext.Due.String()) {
+	if tl := text(t, ctx, ".timeline"); !strings.Contains(tl, "Gia hạn điều tra") || !strings.Contains(tl, "03/QĐ-VKS-P2") || !strings.Contains(tl, "Hạn mới: "+ext.Due.Format()) {
 		t.Errorf("timeline:\n%s", tl)
 	}
 	// The item links to its case.

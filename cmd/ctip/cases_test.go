@@ -136,6 +136,15 @@ func init() {
 	}
 	allow("GET /campaigns/new", L)
 	allow("POST /campaigns/new", L)
+	allow("GET /campaigns/{id}/edit", L)
+	allow("POST /campaigns/{id}/edit", L)
+	// Notes and documents through the API: read by whoever sees the case; written by its
+	// unit, the procuracy and (after the indictment) the court.
+	allow("GET /api/v1/cases/{id}/notes", seers...)
+	allow("POST /api/v1/cases/{id}/notes", readers...) // the probe's body (a version, no note) is refused before the case is read
+	allow("GET /api/v1/cases/{id}/documents", seers...)
+	allow("POST /api/v1/cases/{id}/documents", readers...) // a non-multipart body is refused before the case is read
+	allow("GET /api/v1/cases/{id}/documents/{att}", seers...)
 	for _, r := range []string{"GET /admin/calendar", "POST /admin/calendar", "POST /admin/calendar/delete", "POST /admin/calendar/settings"} {
 		allow(r, auth.RoleAdmin)
 	}

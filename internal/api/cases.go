@@ -1,8 +1,12 @@
 package api
 
 import (
+	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"ctip"
@@ -27,6 +31,11 @@ func (s *Server) caseRoutes() []httpx.Route {
 		perm("POST", "/api/v1/cases/{id}/measures/{m}/{op}", ctip.PermCaseRead, s.caseMeasureOp),
 		perm("POST", "/api/v1/cases/{id}/parties", ctip.PermCaseWrite, s.caseParty),
 		perm("POST", "/api/v1/cases/{id}/key", ctip.PermCaseKey, s.caseKey),
+		perm("GET", "/api/v1/cases/{id}/notes", ctip.PermCaseRead, s.caseNotes),
+		perm("POST", "/api/v1/cases/{id}/notes", ctip.PermCaseRead, s.caseNote),
+		perm("GET", "/api/v1/cases/{id}/documents", ctip.PermCaseRead, s.caseDocuments),
+		{Method: "POST", Pattern: "/api/v1/cases/{id}/documents", Access: httpx.Permitted, Perm: ctip.PermCaseRead, Handler: s.caseAttach, MaxBody: 25 << 20},
+		perm("GET", "/api/v1/cases/{id}/documents/{att}", ctip.PermCaseRead, s.caseDownload),
 		{Method: "GET", Pattern: "/api/v1/campaigns", Access: httpx.Signed, Handler: s.caseCampaigns},
 		{Method: "GET", Pattern: "/api/v1/campaigns/{id}", Access: httpx.Signed, Handler: s.caseCampaign},
 	}
@@ -603,6 +612,136 @@ func (s *Server) caseKey(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, s.caseViewDTO(v, ctip.LocaleFrom(r.Context())))
+}
+
+// CaseNoteDTO is a note on a case's timeline.
+type CaseNoteDTO struct {
+	ID     ctip.ID   `json:"id"`
+	At     time.Time `json:"at"`
+	Author string    `json:"author"`
+	Body   string    `json:"body"` // the author's body: investigating_body, procuracy, court
+	Stage  string    `json:"stage"`
+	Note   string    `json:"note"`
+}
+
+func caseNoteDTO(e casefile.Event) CaseNoteDTO {
+	return CaseNoteDTO{ID: e.ID, At: e.At, Author: e.ActorName, Body: string(e.Body), Stage: string(e.ToStage), Note: e.Note}
+}
+
+// CaseNoteBody is the body of POST /api/v1/cases/{id}/notes.
+type CaseNoteBody struct {
+	Note string `json:"note"`
+}
+
+func (s *Server) caseNotes(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	evs, err := s.Cases.Notes(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]CaseNoteDTO, 0, len(evs))
+	for _, e := range evs {
+		out = append(out, caseNoteDTO(e))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": len(out)})
+}
+
+func (s *Server) caseNote(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var b CaseNoteBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	e, err := s.Cases.AddNote(r.Context(), id, b.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, caseNoteDTO(*e))
+}
+
+func caseAttDTO(a *casefile.Attachment) AttachmentDTO {
+	return AttachmentDTO{ID: a.ID, Filename: a.Filename, ContentType: a.ContentType, Size: a.Size, SHA256: a.SHA256, UploadedBy: a.UploaderName, UploadedAt: a.UploadedAt}
+}
+
+func (s *Server) caseDocuments(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	as, err := s.Cases.Documents(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := make([]AttachmentDTO, 0, len(as))
+	for _, a := range as {
+		out = append(out, caseAttDTO(a))
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": len(out)})
+}
+
+func (s *Server) caseAttach(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		if strings.Contains(err.Error(), "too large") {
+			return &http.MaxBytesError{}
+		}
+		var p ctip.Problems
+		p.Add("file", "error.multipart")
+		return p.Err()
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, hdr, err := r.FormFile("file")
+	if err != nil {
+		var p ctip.Problems
+		p.Add("file", "error.required")
+		return p.Err()
+	}
+	defer f.Close()
+	max := s.Cases.MaxAttachment
+	if max <= 0 {
+		max = 20 << 20
+	}
+	content, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return err
+	}
+	a, err := s.Cases.Attach(r.Context(), id, hdr.Filename, content)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+id.String()+"/documents/"+a.ID.String())
+	return writeJSON(w, http.StatusCreated, caseAttDTO(a))
+}
+
+func (s *Server) caseDownload(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	attID, err := pathID(r, "att")
+	if err != nil {
+		return err
+	}
+	a, err := s.Cases.Attachment(r.Context(), id, attID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", a.ContentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
+	w.Header().Set("Content-Length", fmt.Sprint(len(a.Content)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, err = w.Write(a.Content)
+	return err
 }
 
 func (s *Server) caseCampaigns(w http.ResponseWriter, r *http.Request) error {

@@ -111,6 +111,18 @@ func (s *Service) Campaigns(ctx context.Context) ([]*Campaign, error) {
 	return s.Store.ListCampaigns(ctx)
 }
 
+// Campaign returns one campaign (its edit form).
+func (s *Service) Campaign(ctx context.Context, id ctip.ID) (*Campaign, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeCampaigns(a) {
+		return nil, ctip.ErrForbidden()
+	}
+	return s.Store.GetCampaign(ctx, id)
+}
+
 // Summary is a campaign's results in its window against its targets.
 type Summary struct {
 	Campaign *Campaign

@@ -344,6 +344,49 @@ func Category(c *Case, accused []*Accused) legal.Category {
 	return legal.MostSerious(cats...)
 }
 
+// How a clock's days are counted, for display (catalogue keys
+// case.counting.<value>).
+const (
+	// CountStage: a procedural limit — the start day is not counted, a
+	// month ends on the same-numbered day, moved off a day off (CPC Art. 134).
+	CountStage = "stage"
+	// CountCustody / CountDetention: the start day counts (Policy
+	// CustodyStartDayExcluded false), detention's months are 30 days.
+	CountCustody   = "custody"
+	CountDetention = "detention"
+	// CountCustodyExcl / CountDetentionExcl: the same with the start day
+	// not counted (CustodyStartDayExcluded true).
+	CountCustodyExcl   = "custody_excl"
+	CountDetentionExcl = "detention_excl"
+	// CountOrder: the end date written in the order prevails (Art. 134(1)).
+	CountOrder = "order"
+	// CountWithStage: bail and residence ban last no longer than the
+	// stage's limit (Arts 121, 123).
+	CountWithStage = "with_stage"
+)
+
+// Counting tells how a clock is counted (orderEnd: the end date written in
+// its measure's order, if any).
+func Counting(k Clock, orderEnd ctip.Date, p legal.Policy) string {
+	switch t := MeasureType(k.Kind); t {
+	case Custody, Detention:
+		if !orderEnd.IsZero() && orderEnd == k.Due {
+			return CountOrder
+		}
+		c := CountCustody
+		if t == Detention {
+			c = CountDetention
+		}
+		if p.CustodyStartDayExcluded {
+			c += "_excl"
+		}
+		return c
+	case Bail, ResidenceBan:
+		return CountWithStage
+	}
+	return CountStage
+}
+
 // DeadlineState classifies a deadline for display.
 type DeadlineState string
 
@@ -355,6 +398,23 @@ const (
 	StatePaused  DeadlineState = "paused"
 	StateClosed  DeadlineState = "closed"
 )
+
+// DueLabel words a deadline for display: its state, or "today" when it
+// ends today, with the days left (or overdue) as a positive number.
+func DueLabel(due, today ctip.Date) (label string, days int) {
+	st := StateOf(due, today)
+	if st == StatePaused {
+		return string(st), 0
+	}
+	days = today.DaysUntil(due)
+	switch {
+	case days == 0:
+		return "today", 0
+	case days < 0:
+		days = -days
+	}
+	return string(st), days
+}
 
 // DueSoonDays is the board's "due within" window (the issue: 7 days).
 const DueSoonDays = 7

@@ -400,6 +400,9 @@ type ClockView struct {
 	RequestBy ctip.Date // extension request limit (Arts 172, 173: 10 days); zero when none
 	Target    ctip.Date // key case's internal target; zero when none
 	Accused   string    // the accused's name, for measures
+	Counting  string    // how its days are counted (Counting)
+	Label     string    // DueLabel: "ok", "due_soon", "today", "overdue"
+	Days      int       // days left, or overdue, as a positive number
 }
 
 // View is a case as one actor may see it, with what they may do.
@@ -418,6 +421,9 @@ type View struct {
 	KeyOps      []string // "propose", "agree", "withdraw"
 	MyBody      Body
 	Holder      Body
+	// NextExtension is the longest the running stage clock's next
+	// extension may be (zero: none left).
+	NextExtension legal.Period
 }
 
 // Get returns a case with everything on its page.
@@ -463,9 +469,17 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 	pct := s.settings(ctx).KeyTargetPercent
 	for _, k := range clocks {
 		cv := ClockView{Clock: k, DaysLeft: today.DaysUntil(k.Due), State: StateOf(k.Due, today)}
+		cv.Label, cv.Days = DueLabel(k.Due, today)
+		var orderEnd ctip.Date
 		if k.AccusedID.Valid {
 			cv.Accused = names[k.AccusedID.ID]
 		}
+		for _, m := range v.Measures {
+			if k.MeasureID.Valid && m.ID == k.MeasureID.ID {
+				orderEnd = m.OrderEnd
+			}
+		}
+		cv.Counting = Counting(k, orderEnd, s.Policy)
 		if k.Kind == string(legal.StageInvestigation) || k.Kind == string(Detention) {
 			cv.RequestBy = legal.RequestBy(legal.Limit{Due: k.Due}, 10)
 		}
@@ -474,6 +488,7 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 		}
 		v.Clocks = append(v.Clocks, cv)
 	}
+	v.NextExtension = s.nextExtension(c)
 	v.Holder = Holder(c.Stage)
 	if c.Stage == Suspended || c.Stage == Terminated {
 		v.Holder = Holder(c.SuspendedFrom)
@@ -497,8 +512,28 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 
 // ---------- stage actions ----------
 
+// nextExtension returns the maximum of the running clock's next extension
+// (zero when it allows no more).
+func (s *Service) nextExtension(c *Case) legal.Period {
+	r, ok := s.clockRule(c)
+	if !ok || len(c.ClockExt) >= len(r.Extensions) {
+		return legal.Period{}
+	}
+	return r.Extensions[len(c.ClockExt)].Max
+}
+
 // maxExtensions returns how many extensions the running clock allows.
 func (s *Service) maxExtensions(c *Case) int {
+	r, ok := s.clockRule(c)
+	if !ok {
+		return 0
+	}
+	return len(r.Extensions)
+}
+
+// clockRule is the time rule of the running stage clock, for the stages
+// that may be extended.
+func (s *Service) clockRule(c *Case) (legal.TimeRule, bool) {
 	var st legal.Stage
 	switch c.Stage {
 	case Investigating:
@@ -509,17 +544,14 @@ func (s *Service) maxExtensions(c *Case) int {
 		st = legal.StageProsecution
 	case TrialPreparation:
 		if c.ClockKind != legal.StageTrialPreparation {
-			return 0
+			return legal.TimeRule{}, false
 		}
 		st = legal.StageTrialPreparation
 	default:
-		return 0
+		return legal.TimeRule{}, false
 	}
 	r, err := legal.DefaultProcedure().Rule(s.Policy, c.ClockStart, st, c.Category)
-	if err != nil {
-		return 0
-	}
-	return len(r.Extensions)
+	return r, err == nil
 }
 
 // permitted checks permission, scope, the transition table and the counters.
@@ -1432,18 +1464,19 @@ func (s *Service) Key(ctx context.Context, id ctip.ID, version int, op, reason s
 
 // ---------- notes and documents ----------
 
-// AddNote adds a note to the case's timeline (encrypted at rest).
-func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) error {
+// AddNote adds a note to the case's timeline (encrypted at rest) and
+// returns it.
+func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) (*Event, error) {
 	a, err := actorOf(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c, err := s.load(ctx, a, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if !(CanWrite(a, c) || canAs(a, c, ctip.PermCaseProcuracy) || canAs(a, c, ctip.PermCaseCourt)) {
-		return ctip.ErrForbidden()
+		return nil, ctip.ErrForbidden()
 	}
 	note = clean(note)
 	var p ctip.Problems
@@ -1452,14 +1485,54 @@ func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) error {
 	}
 	tooLong(&p, "note", note, MaxNote)
 	if err := p.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	now := s.now()
 	ev := Event{ID: ctip.NewID(), CaseID: c.ID, At: now, ActorID: ctip.Some(a.UserID), ActorName: a.DisplayName, Action: "note",
 		Body: BodyOfUnit(a.UnitKind), FromStage: c.Stage, ToStage: c.Stage, Note: note}
 	au := ctip.NewAuditEvent(a, now, "case.note", "case", c.ID)
 	au.Fields = []string{"note"}
-	return s.Store.WriteCase(ctx, Write{Events: []Event{ev}, Audit: au})
+	if err := s.Store.WriteCase(ctx, Write{Events: []Event{ev}, Audit: au}); err != nil {
+		return nil, err
+	}
+	return &ev, nil
+}
+
+// Notes lists a case's notes, oldest first, to someone who may see the case.
+func (s *Service) Notes(ctx context.Context, id ctip.ID) ([]Event, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := s.Store.CaseEvents(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []Event{}
+	for _, e := range evs {
+		if e.Action == "note" {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// Documents lists a case's documents (without their content) to someone
+// who may see the case.
+func (s *Service) Documents(ctx context.Context, id ctip.ID) ([]*Attachment, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.load(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.Store.CaseAttachments(ctx, c.ID)
 }
 
 // Attach stores a document on the case, encrypted, after sniffing its type.

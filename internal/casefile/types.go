@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"ctip"
@@ -358,6 +359,38 @@ type Event struct {
 	Signer         string
 	Note           string // encrypted at rest
 	Detail         string
+}
+
+// DetailKind names the date an event's detail records ("" for none):
+// "new_deadline" (an extension of the stage or of a measure), "received"
+// (the day the file was received, on a conclusion), "hearing" (the planned
+// hearing, on bringing to trial), "measure_from" (a measure's start).
+func (e Event) DetailKind() string {
+	switch {
+	case strings.HasPrefix(e.Action, "extend_"), e.Action == "measure_extend":
+		return "new_deadline"
+	case e.Action == "conclude":
+		return "received"
+	case e.Action == "bring_to_trial":
+		return "hearing"
+	case e.Action == "measure_"+string(Custody), e.Action == "measure_"+string(Detention), e.Action == "measure_"+string(Bail),
+		e.Action == "measure_"+string(ResidenceBan):
+		return "measure_from"
+	}
+	return ""
+}
+
+// DetailDate is the date of DetailKind (zero when none).
+func (e Event) DetailDate() ctip.Date {
+	f := strings.Fields(e.Detail)
+	if e.DetailKind() == "" || len(f) == 0 {
+		return ctip.Date{}
+	}
+	d, err := ctip.ParseDate(f[len(f)-1])
+	if err != nil {
+		return ctip.Date{}
+	}
+	return d
 }
 
 // Attachment is a document attached to a case, stored encrypted.

@@ -50,11 +50,53 @@ func (s *Server) caseRoutes() []httpx.Route {
 		perm("GET", "/campaigns/new", ctip.PermCampaigns, s.campaignNewForm),
 		perm("POST", "/campaigns/new", ctip.PermCampaigns, s.campaignCreate),
 		{Method: "GET", Pattern: "/campaigns/{id}", Access: httpx.Signed, Handler: s.campaignShow},
+		perm("GET", "/campaigns/{id}/edit", ctip.PermCampaigns, s.campaignEditForm),
+		perm("POST", "/campaigns/{id}/edit", ctip.PermCampaigns, s.campaignUpdate),
 		perm("GET", "/admin/calendar", ctip.PermAdminSettings, s.calendarPage),
 		perm("POST", "/admin/calendar", ctip.PermAdminSettings, s.calendarPut),
 		perm("POST", "/admin/calendar/delete", ctip.PermAdminSettings, s.calendarDelete),
 		perm("POST", "/admin/calendar/settings", ctip.PermAdminSettings, s.calendarSettings),
 	}
+}
+
+// ---------- errors ----------
+
+// formError is setError with the form's own labels in the error summary:
+// setError names each field with the shared field.<name> key, some of
+// which are worded for crime information ("Loại nguồn tin"); label gives
+// the key the form shows next to the field ("" or a missing key: keep).
+func (s *Server) formError(f *Form, lang string, err error, label func(field string) string) bool {
+	if !s.setError(f, lang, err) {
+		return false
+	}
+	for i, m := range f.Summary {
+		if key := label(m.Field); key != "" && s.Cat.Has(lang, key) {
+			f.Summary[i].Message = s.Cat.T(lang, key) + ": " + f.Errors[m.Field]
+		}
+	}
+	return true
+}
+
+// caseLabel: the case forms' labels (case.field.<name>).
+func caseLabel(field string) string { return "case.field." + field }
+
+// filterLabel: the labels of the case lists' filters.
+func filterLabel(field string) string {
+	if field == "from" || field == "to" {
+		return "case.filter." + field
+	}
+	return caseLabel(field)
+}
+
+// calendarLabel: the calendar page's labels (its day form and its settings).
+func calendarLabel(field string) string {
+	if k, ok := strings.CutPrefix(field, "remind."); ok {
+		return "case.clock." + k
+	}
+	if field == "key_target_percent" {
+		return "calendar.key_target"
+	}
+	return "calendar.field." + field
 }
 
 // ---------- choices ----------
@@ -92,7 +134,8 @@ type caseListData struct {
 	Sort     map[string]string
 	Today    ctip.Date
 	States   map[ctip.ID]casefile.DeadlineState
-	DaysLeft map[ctip.ID]int
+	Labels   map[ctip.ID]string // casefile.DueLabel
+	DaysLeft map[ctip.ID]int    // days left or overdue (positive)
 	Choices  caseChoices
 	Base     string
 	Board    *casefile.Board
@@ -133,8 +176,8 @@ func parseCaseFilter(q url.Values, p *ctip.Problems) casefile.Filter {
 func (s *Server) listCases(w http.ResponseWriter, r *http.Request, tmpl, base, defaultView, titleKey string, board bool) error {
 	q := r.URL.Query()
 	view := q.Get("view")
-	if view == "" {
-		view = defaultView
+	if view == "" || board {
+		view = defaultView // a board's own views; the lists' views are /cases?view=…
 	}
 	var pr ctip.Problems
 	f := parseCaseFilter(q, &pr)
@@ -145,36 +188,41 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, tmpl, base, d
 	p := s.page(r, titleKey, nil)
 	p.Form = newForm(q)
 	data := &caseListData{View: view, Today: ctip.DateOf(s.Clock.Now()), Choices: s.caseChoices(r), Base: base, Key: view == casefile.ViewKey,
-		States: map[ctip.ID]casefile.DeadlineState{}, DaysLeft: map[ctip.ID]int{}, Sort: map[string]string{}}
+		States: map[ctip.ID]casefile.DeadlineState{}, Labels: map[ctip.ID]string{}, DaysLeft: map[ctip.ID]int{}, Sort: map[string]string{}}
 	for _, col := range []string{"instituted", "due", "reference", "stage"} {
 		data.Sort[col] = sortLink(base, q, col)
 	}
 	p.Data = data
 	if err := pr.Err(); err != nil {
-		s.setError(p.Form, p.Lang, err)
+		s.formError(p.Form, p.Lang, err, filterLabel)
 		return s.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
 	}
 	if preq.Sort == "instituted" {
 		preq.Sort = ""
 	}
 	if board {
-		b, err := s.Cases.Board(r.Context(), view, f)
+		// The board counts every open case of the scope (the key board: the
+		// key cases) and lists what falls due within 7 days (the key cases).
+		boardView := ""
+		if defaultView == casefile.ViewKey {
+			boardView = casefile.ViewKey
+		}
+		b, err := s.Cases.Board(r.Context(), boardView, f)
 		if err != nil {
-			if s.setError(p.Form, p.Lang, err) {
+			if s.formError(p.Form, p.Lang, err, filterLabel) {
 				return s.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
 			}
 			return err
 		}
 		data.Board = b
-		// The board lists what is due first: the 7-day window unless a view is chosen.
-		if q.Get("view") == "" {
+		if boardView == "" {
 			view = casefile.ViewDue
-			data.View = view
 		}
+		data.View = view
 	}
 	page, err := s.Cases.List(r.Context(), view, f, preq)
 	if err != nil {
-		if s.setError(p.Form, p.Lang, err) {
+		if s.formError(p.Form, p.Lang, err, filterLabel) {
 			return s.render(w, r, http.StatusUnprocessableEntity, tmpl, p)
 		}
 		return err
@@ -187,7 +235,7 @@ func (s *Server) listCases(w http.ResponseWriter, r *http.Request, tmpl, base, d
 			data.States[c.ID] = casefile.StateOf(c.NextDue, data.Today)
 		}
 		if !c.NextDue.IsZero() {
-			data.DaysLeft[c.ID] = data.Today.DaysUntil(c.NextDue)
+			data.Labels[c.ID], data.DaysLeft[c.ID] = casefile.DueLabel(c.NextDue, data.Today)
 		}
 	}
 	data.Pager = pager(q, preq, page.Total, base)
@@ -203,9 +251,6 @@ func (s *Server) caseBoard(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) caseKeyBoard(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	q.Set("view", casefile.ViewKey)
-	r.URL.RawQuery = q.Encode()
 	return s.listCases(w, r, "case_list", "/cases/key", casefile.ViewKey, "case.key_title", true)
 }
 
@@ -314,7 +359,7 @@ func (s *Server) caseCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f := newForm(r.PostForm)
-	if !s.setError(f, s.lang(r), mergeProblems(pr, err)) {
+	if !s.formError(f, s.lang(r), mergeProblems(pr, err), caseLabel) {
 		return err
 	}
 	return s.caseFormPage(w, r, httpStatusFor(mergeProblems(pr, err)), f)
@@ -374,6 +419,8 @@ type caseActionData struct {
 	Post     string
 	Verdicts []*casefile.Accused
 	Choices  caseChoices
+	// ExtensionMax is the next extension's legal maximum, as text ("" for none).
+	ExtensionMax string
 	// SentenceTypes are the main penalties (Penal Code Art. 32).
 	SentenceTypes []string
 }
@@ -411,6 +458,24 @@ func (s *Server) caseActionPage(w http.ResponseWriter, r *http.Request, status i
 		data.Days = casefile.Rules[act].Days
 		if data.Days {
 			data.MaxUnits = []int{1, 2, 3, 5, 7, 10, 15, 20, 30}
+		}
+		// Offer only what the law allows for the next extension, and say so.
+		if ext := v.NextExtension; (data.Months || data.Days) && !ext.IsZero() {
+			if data.Months && ext.Days == 0 {
+				data.MaxUnits = nil
+				for n := 1; n <= ext.Months; n++ {
+					data.MaxUnits = append(data.MaxUnits, n)
+				}
+			} else if data.Days && ext.Months == 0 {
+				data.MaxUnits = slices.DeleteFunc(data.MaxUnits, func(n int) bool { return n > ext.Days })
+				if !slices.Contains(data.MaxUnits, ext.Days) {
+					data.MaxUnits = append(data.MaxUnits, ext.Days)
+				}
+			}
+			data.ExtensionMax = ext.Vietnamese()
+			if s.lang(r) == "en" {
+				data.ExtensionMax = ext.String()
+			}
 		}
 		data.Received = act == casefile.ActConclude || act == casefile.ActAccept || act == casefile.ActReturnProcuracy ||
 			act == casefile.ActReturnJudge || act == casefile.ActReturnPanel
@@ -468,7 +533,13 @@ func (s *Server) caseFail(w http.ResponseWriter, r *http.Request, id ctip.ID, er
 		return gerr
 	}
 	f := newForm(r.PostForm)
-	if !s.setError(f, s.lang(r), err) {
+	label := func(field string) string {
+		if field == "received_on" {
+			return "case.received_on." + data.Action
+		}
+		return caseLabel(field)
+	}
+	if !s.formError(f, s.lang(r), err, label) {
 		return err
 	}
 	if ctip.IsKind(err, ctip.Conflict) {
@@ -577,7 +648,7 @@ func (s *Server) subFail(w http.ResponseWriter, r *http.Request, id ctip.ID, err
 		return gerr
 	}
 	f := newForm(r.PostForm)
-	if !s.setError(f, s.lang(r), err) {
+	if !s.formError(f, s.lang(r), err, caseLabel) {
 		return err
 	}
 	if ctip.IsKind(err, ctip.Conflict) {
@@ -824,7 +895,7 @@ func (s *Server) caseNote(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.Cases.AddNote(r.Context(), id, r.PostFormValue("note")); err != nil {
+	if _, err := s.Cases.AddNote(r.Context(), id, r.PostFormValue("note")); err != nil {
 		if ctip.IsKind(err, ctip.Invalid) {
 			return s.redirect(w, r, "/cases/"+id.String()+"#notes", "flash.note_empty")
 		}
@@ -895,10 +966,42 @@ func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "campaign_list", s.page(r, "campaign.list_title", map[string]any{"Campaigns": cs}))
 }
 
+// campaignFormData is the campaign form: new, or an edit of a campaign.
+type campaignFormData struct {
+	Keys     []string
+	Post     string
+	Campaign *casefile.Campaign // nil: a new campaign
+}
+
+var campaignKeys = []string{"intake", "cases", "accused", "rings", "rescued"}
+
+func (s *Server) campaignForm(w http.ResponseWriter, r *http.Request, status int, data *campaignFormData, f *Form) error {
+	data.Keys = campaignKeys
+	title := "campaign.new_title"
+	if data.Campaign != nil {
+		title = "campaign.edit_title"
+	}
+	p := s.page(r, title, data)
+	p.Form = f
+	return s.render(w, r, status, "campaign_form", p)
+}
+
 func (s *Server) campaignNewForm(w http.ResponseWriter, r *http.Request) error {
-	p := s.page(r, "campaign.new_title", campaignKeys)
-	p.Form = newForm(url.Values{})
-	return s.render(w, r, http.StatusOK, "campaign_form", p)
+	return s.campaignForm(w, r, http.StatusOK, &campaignFormData{Post: "/campaigns/new"}, newForm(url.Values{}))
+}
+
+func campaignInput(r *http.Request, pr *ctip.Problems) casefile.CampaignInput {
+	return casefile.CampaignInput{Name: r.PostFormValue("name"), StartsOn: formDate(r, "starts_on", pr), EndsOn: formDate(r, "ends_on", pr),
+		Description: r.PostFormValue("description"), Targets: casefile.Tally{Intake: formInt(r, "target_intake"), Cases: formInt(r, "target_cases"),
+			Accused: formInt(r, "target_accused"), Rings: formInt(r, "target_rings"), Rescued: formInt(r, "target_rescued")}}
+}
+
+// campaignLabel: the campaign form's own labels in the error summary.
+func campaignLabel(field string) string {
+	if k, ok := strings.CutPrefix(field, "target_"); ok {
+		return "campaign.measure." + k
+	}
+	return "campaign.field." + field
 }
 
 func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) error {
@@ -906,9 +1009,7 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) error {
 		return ctip.Errorf(ctip.Invalid, "error.bad_form")
 	}
 	var pr ctip.Problems
-	in := casefile.CampaignInput{Name: r.PostFormValue("name"), StartsOn: formDate(r, "starts_on", &pr), EndsOn: formDate(r, "ends_on", &pr),
-		Description: r.PostFormValue("description"), Targets: casefile.Tally{Intake: formInt(r, "target_intake"), Cases: formInt(r, "target_cases"),
-			Accused: formInt(r, "target_accused"), Rings: formInt(r, "target_rings"), Rescued: formInt(r, "target_rescued")}}
+	in := campaignInput(r, &pr)
 	var err error
 	if len(pr) == 0 {
 		var c *casefile.Campaign
@@ -917,12 +1018,63 @@ func (s *Server) campaignCreate(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	err = mergeProblems(pr, err)
-	p := s.page(r, "campaign.new_title", campaignKeys)
-	p.Form = newForm(r.PostForm)
-	if !s.setError(p.Form, p.Lang, err) {
+	f := newForm(r.PostForm)
+	if !s.formError(f, s.lang(r), err, campaignLabel) {
 		return err
 	}
-	return s.render(w, r, httpStatusFor(err), "campaign_form", p)
+	return s.campaignForm(w, r, httpStatusFor(err), &campaignFormData{Post: "/campaigns/new"}, f)
+}
+
+// campaignEditForm shows a campaign's form filled with its values and version.
+func (s *Server) campaignEditForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.Cases.Campaign(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v := url.Values{"version": {strconv.Itoa(c.Version)}, "name": {c.Name}, "starts_on": {c.StartsOn.String()}, "ends_on": {c.EndsOn.String()},
+		"description": {c.Description}}
+	for k, n := range map[string]int{"intake": c.Targets.Intake, "cases": c.Targets.Cases, "accused": c.Targets.Accused, "rings": c.Targets.Rings,
+		"rescued": c.Targets.Rescued} {
+		v.Set("target_"+k, strconv.Itoa(n))
+	}
+	return s.campaignForm(w, r, http.StatusOK, &campaignFormData{Post: "/campaigns/" + id.String() + "/edit", Campaign: c}, newForm(v))
+}
+
+// campaignUpdate saves an edited campaign; a stale version or bad input
+// re-renders the form with what was typed and the messages.
+func (s *Server) campaignUpdate(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return ctip.Errorf(ctip.Invalid, "error.bad_form")
+	}
+	var pr ctip.Problems
+	in := campaignInput(r, &pr)
+	if len(pr) == 0 {
+		if _, err = s.Cases.UpdateCampaign(r.Context(), id, formInt(r, "version"), in); err == nil {
+			return s.redirect(w, r, "/campaigns/"+id.String(), "flash.saved")
+		}
+	}
+	err = mergeProblems(pr, err)
+	c, gerr := s.Cases.Campaign(r.Context(), id)
+	if gerr != nil {
+		return gerr
+	}
+	f := newForm(r.PostForm)
+	if !s.formError(f, s.lang(r), err, campaignLabel) {
+		return err
+	}
+	if ctip.IsKind(err, ctip.Conflict) {
+		// Saving again overwrites the other change: the form says so.
+		f.Values.Set("version", strconv.Itoa(c.Version))
+	}
+	return s.campaignForm(w, r, httpStatusFor(err), &campaignFormData{Post: r.URL.Path, Campaign: c}, f)
 }
 
 func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) error {
@@ -939,8 +1091,6 @@ func (s *Server) campaignShow(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "campaign_show", p)
 }
 
-var campaignKeys = map[string]any{"Keys": []string{"intake", "cases", "accused", "rings", "rescued"}}
-
 // ---------- the calendar admin page ----------
 
 type calendarData struct {
@@ -949,12 +1099,19 @@ type calendarData struct {
 	Kinds    []string
 	Holidays []holiday
 	Year     int
+	YearText string // the year as written (no thousands separator)
 }
 
 type holiday struct {
 	Date ctip.Date
+	Key  string // the statutory holiday's catalogue key; "" for an announced day (Name: its note)
 	Name string
 }
+
+// holidayKeys names the statutory holidays (internal/legal names them in English).
+var holidayKeys = map[string]string{legal.HolidayNewYear: "calendar.holiday.new_year", legal.HolidayTet: "calendar.holiday.tet",
+	legal.HolidayHungKings: "calendar.holiday.hung_kings", legal.HolidayVictory: "calendar.holiday.victory",
+	legal.HolidayLabour: "calendar.holiday.labour", legal.HolidayNational: "calendar.holiday.national", "Announced day off": "calendar.holiday.announced"}
 
 func (s *Server) calendarRender(w http.ResponseWriter, r *http.Request, status int, f *Form) error {
 	days, err := s.Calendar.Days(r.Context())
@@ -965,11 +1122,11 @@ func (s *Server) calendarRender(w http.ResponseWriter, r *http.Request, status i
 	if y, err := strconv.Atoi(r.URL.Query().Get("year")); err == nil && y > 2000 && y < 2100 {
 		year = y
 	}
-	data := &calendarData{Days: days, Settings: s.Calendar.Settings(r.Context()), Kinds: casefile.ReminderKinds, Year: year}
+	data := &calendarData{Days: days, Settings: s.Calendar.Settings(r.Context()), Kinds: casefile.ReminderKinds, Year: year, YearText: strconv.Itoa(year)}
 	cal := s.Calendar.Current()
 	for d := ctip.NewDate(year, 1, 1); d.Year == year; d = d.AddDays(1) {
 		if name, ok := cal.Holiday(d); ok {
-			data.Holidays = append(data.Holidays, holiday{d, name})
+			data.Holidays = append(data.Holidays, holiday{d, holidayKeys[name], name})
 		}
 	}
 	if f == nil {
@@ -1005,7 +1162,7 @@ func (s *Server) calendarPut(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	f := newForm(r.PostForm)
-	if !s.setError(f, s.lang(r), err) {
+	if !s.formError(f, s.lang(r), err, calendarLabel) {
 		return err
 	}
 	return s.calendarRender(w, r, httpStatusFor(err), f)
@@ -1040,7 +1197,7 @@ func (s *Server) calendarSettings(w http.ResponseWriter, r *http.Request) error 
 		return s.redirect(w, r, "/admin/calendar", "flash.calendar_saved")
 	}
 	f := newForm(r.PostForm)
-	if !s.setError(f, s.lang(r), err) {
+	if !s.formError(f, s.lang(r), err, calendarLabel) {
 		return err
 	}
 	return s.calendarRender(w, r, httpStatusFor(err), f)
