@@ -100,6 +100,8 @@ func TestVictimFlow(t *testing.T) {
 	// Identification: a victim, on two grounds of Art. 32(1).
 	today := ctip.DateOf(time.Now()).String()
 	do(t, ctx,
+		chromedp.Navigate(victimURL), // a fresh page: no flash left from the reception
+		chromedp.WaitVisible(css(`#identify summary`)),
 		chromedp.Click(css(`#identify summary`)),
 		chromedp.WaitVisible(css(`input[name=status][value=victim]`)),
 		chromedp.Click(css(`input[name=status][value=victim]`)),
