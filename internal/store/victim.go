@@ -266,6 +266,24 @@ func (db *DB) AddFollowUp(ctx context.Context, f victim.FollowUp, ev victim.Even
 	})
 }
 
+// CompleteFollowUp records a planned visit as done (once).
+func (db *DB) CompleteFollowUp(ctx context.Context, f victim.FollowUp, ev victim.Event, au ctip.AuditEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE victim_followups SET done_on = $1, findings = $2 WHERE id = $3 AND victim_id = $4 AND done_on IS NULL`,
+			f.DoneOn, db.seal("victim_followups", "findings", f.ID, f.Findings), f.ID, f.VictimID)
+		if err != nil {
+			return mapErr(err, "follow-up")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ctip.ErrStale()
+		}
+		if err := db.insertVictimEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, au)
+	})
+}
+
 // ListFollowUps lists a file's follow-ups.
 func (db *DB) ListFollowUps(ctx context.Context, victimID ctip.ID) ([]victim.FollowUp, error) {
 	var out []victim.FollowUp

@@ -853,6 +853,54 @@ func (s *Service) AddFollowUp(ctx context.Context, id ctip.ID, in FollowUpInput)
 	return &fu, nil
 }
 
+// CompleteFollowUp records that a planned visit took place, with its findings.
+func (s *Service) CompleteFollowUp(ctx context.Context, id, followUpID ctip.ID, done ctip.Date, findings string) (*FollowUp, error) {
+	a, f, _, err := s.writable(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	fus, err := s.Store.ListFollowUps(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	var fu *FollowUp
+	for i := range fus {
+		if fus[i].ID == followUpID {
+			fu = &fus[i]
+		}
+	}
+	if fu == nil {
+		return nil, ctip.ErrNotFound()
+	}
+	if !fu.DoneOn.IsZero() {
+		return nil, ctip.Errorf(ctip.Conflict, "victim.followup_done")
+	}
+	var pr ctip.Problems
+	findings = clean(findings)
+	switch {
+	case done.IsZero():
+		pr.Add("done_on", "error.required")
+	case done.After(s.today()):
+		pr.Add("done_on", "error.future")
+	case done.Before(ctip.DateOf(f.ReceivedAt)):
+		pr.Add("done_on", "victim.support_before_reception")
+	}
+	if findings == "" {
+		pr.Add("findings", "victim.findings_required")
+	} else if len([]rune(findings)) > 2000 {
+		pr.Add("findings", "error.too_long", 2000)
+	}
+	if err := pr.Err(); err != nil {
+		return nil, err
+	}
+	fu.DoneOn, fu.Findings = done, findings
+	ev, au := s.event(a, f, "followup_done", done.String())
+	if err := s.Store.CompleteFollowUp(ctx, *fu, ev, au); err != nil {
+		return nil, err
+	}
+	return fu, nil
+}
+
 // ProtectionInput is a protection measure or a rescue event.
 type ProtectionInput struct {
 	Kind         string // "protection" or "rescue"

@@ -298,6 +298,7 @@ type Store interface {
 	AddSupport(ctx context.Context, s Support, ev Event, au ctip.AuditEvent) error
 	ListSupport(ctx context.Context, victimID ctip.ID) ([]Support, error)
 	AddFollowUp(ctx context.Context, f FollowUp, ev Event, au ctip.AuditEvent) error
+	CompleteFollowUp(ctx context.Context, f FollowUp, ev Event, au ctip.AuditEvent) error
 	ListFollowUps(ctx context.Context, victimID ctip.ID) ([]FollowUp, error)
 	AddProtection(ctx context.Context, p Protection, ev Event, au ctip.AuditEvent) error
 	ListProtection(ctx context.Context, victimID ctip.ID) ([]Protection, error)

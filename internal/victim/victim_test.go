@@ -317,3 +317,41 @@ func TestAccompanyingChild(t *testing.T) {
 		}
 	})
 }
+
+// TestFollowUpsUntilClosure: a planned visit is recorded as done once, with
+// findings; the file closes with a reason and then refuses changes.
+func TestFollowUpsUntilClosure(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := f.as("yte")
+		v := receive(t, f, "Người tái hòa nhập")
+		today := ctip.DateOf(f.clock.Now())
+		fu, err := f.victims.AddFollowUp(ctx, v.File.ID, victim.FollowUpInput{PlannedOn: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.CompleteFollowUp(ctx, v.File.ID, fu.ID, today, ""); !ctip.IsKind(err, ctip.Invalid) {
+			t.Fatalf("no findings: %v", err)
+		}
+		if _, err := f.victims.CompleteFollowUp(ctx, v.File.ID, fu.ID, today, "Đã đi làm tại xưởng may, gia đình ổn định"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.CompleteFollowUp(ctx, v.File.ID, fu.ID, today, "lần hai"); !ctip.IsKind(err, ctip.Conflict) {
+			t.Fatalf("second completion: %v", err)
+		}
+		g, _ := f.victims.Get(ctx, v.File.ID)
+		if _, err := f.victims.Close(ctx, v.File.ID, g.File.Version, "reintegrated", today); !ctip.IsKind(err, ctip.Invalid) {
+			t.Fatalf("closing before identification: %v", err)
+		}
+		g, err = f.victims.Identify(ctx, v.File.ID, g.File.Version, victim.IdentifyInput{Status: victim.Victim, DecidedOn: today, DecidingBody: "Police", Grounds: []string{"person_statement"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.Close(ctx, v.File.ID, g.File.Version, "reintegrated", today); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.AddFollowUp(ctx, v.File.ID, victim.FollowUpInput{PlannedOn: today}); !ctip.IsKind(err, ctip.Conflict) {
+			t.Fatalf("follow-up after closure: %v", err)
+		}
+	})
+}

@@ -800,6 +800,12 @@ func (s *Server) victimAct(w http.ResponseWriter, r *http.Request) error {
 		if err = pr.Err(); err == nil {
 			_, err = s.Victims.AddFollowUp(ctx, id, in)
 		}
+	case "followup_done":
+		d := formDate(r, "done_on", &pr)
+		fid := formID(r, "followup_id", &pr)
+		if err = pr.Err(); err == nil {
+			_, err = s.Victims.CompleteFollowUp(ctx, id, fid.ID, d, r.PostFormValue("findings"))
+		}
 	case "protection", "rescue":
 		in := victim.ProtectionInput{Kind: action, ProtectedWho: r.PostFormValue("protected_who"), Relative: r.PostFormValue("relative"),
 			Measure: r.PostFormValue("measure"), Force: r.PostFormValue("force"), Risk: r.PostFormValue("risk"), Assessment: r.PostFormValue("assessment"),
@@ -824,6 +830,9 @@ func (s *Server) victimAct(w http.ResponseWriter, r *http.Request) error {
 			return s.showVictim(w, r, id, http.StatusUnprocessableEntity, f)
 		}
 		return err
+	}
+	if action == "followup_done" {
+		action = "followup"
 	}
 	return s.redirect(w, r, "/victims/"+id.String()+"#"+action, "flash.saved")
 }
