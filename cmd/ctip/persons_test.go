@@ -649,3 +649,30 @@ func TestLinkVictimToCase(t *testing.T) {
 		}
 	})
 }
+
+// TestKeysCommand runs `ctip keys status` and `ctip keys rotate` as a user would.
+func TestKeysCommand(t *testing.T) {
+	h := newHarness(t, store.SQLite)
+	h.personFixture()
+	env := map[string]string{"CTIP_DATA": h.app.cfg.DataDir, "CTIP_DATABASE_URL": h.app.cfg.DatabaseURL, "CTIP_KEY_FILE": h.app.cfg.KeyFile}
+	getenv := func(k string) string { return env[k] }
+	var out bytes.Buffer
+	if err := run(t0(), []string{"keys", "status"}, getenv, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("status: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "active key: 1") {
+		t.Errorf("status:\n%s", out.String())
+	}
+	out.Reset()
+	if err := run(t0(), []string{"keys", "rotate"}, getenv, strings.NewReader(""), &out, &out); err != nil {
+		t.Fatalf("rotate: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"new key 2 is active", "persons", "full_name", "rotation to key 2 finished", "no value uses an older key"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("rotate output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if err := run(t0(), []string{"keys", "spin"}, getenv, strings.NewReader(""), &out, &out); err == nil {
+		t.Error("unknown keys subcommand accepted")
+	}
+}
