@@ -38,7 +38,10 @@ type DB struct {
 	r      *sql.DB
 	keys   *crypt.Keyring
 	clock  ctip.Clock
-	path   string // SQLite file
+	path   string        // SQLite file
+	group  *groupWriter  // SQLite: group commit of write transactions
+	ckpt   *checkpointer // SQLite: background WAL checkpoints
+	bound  *sql.Tx       // set on the copy of the store given to a Batch function
 }
 
 // Options configure Open.
@@ -92,14 +95,14 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, err
 		}
 		db.path = path
-		w, err := sql.Open("sqlite", sqliteDSN(path, false))
+		w, err := openSQLite(sqliteDSN(path, false), true)
 		if err != nil {
 			return nil, err
 		}
 		w.SetMaxOpenConns(1)
 		w.SetMaxIdleConns(1)
 		w.SetConnMaxLifetime(0)
-		r, err := sql.Open("sqlite", sqliteDSN(path, true))
+		r, err := openSQLite(sqliteDSN(path, true), false)
 		if err != nil {
 			w.Close()
 			return nil, err
@@ -111,6 +114,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
 		db.w, db.r = w, r
+		if db.ckpt, err = startCheckpointer(sqliteDSN(path, false)); err != nil {
+			db.Close()
+			return nil, err
+		}
+		db.group = startGroupWriter(db)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
@@ -136,6 +144,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
+		q.Add("_pragma", "wal_autocheckpoint(10000)") // a safety net: see checkpoint.go
 		q.Set("_txlock", "immediate")
 	}
 	q.Set("_time_format", "sqlite")
@@ -145,6 +154,12 @@ func sqliteDSN(path string, readOnly bool) string {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	if db.group != nil {
+		db.group.stop()
+	}
+	if db.ckpt != nil {
+		db.ckpt.stop()
+	}
 	var err error
 	if db.r != nil && db.r != db.w {
 		err = db.r.Close()
@@ -185,8 +200,16 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// tx runs fn in a write transaction, committing when fn returns nil.
+// tx runs fn in a write transaction, committing when fn returns nil. On
+// SQLite, transactions waiting for the writer at the same time share one
+// COMMIT (see groupcommit.go); inside Batch, fn joins the batch's transaction.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
+	if db.bound != nil {
+		return fn(db.bound) // inside Batch: join its transaction
+	}
+	if db.group != nil {
+		return db.group.run(ctx, fn)
+	}
 	t, err := db.w.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(err, "begin")
@@ -205,6 +228,28 @@ func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) (err error) {
 		}
 	}()
 	return fn(t)
+}
+
+// Batch runs fn with a view of the store whose transactional writes (every
+// method that writes a record with its audit event) all join ONE
+// transaction, committed when fn returns nil and rolled back otherwise: a
+// bulk import is all or nothing, and costs one commit instead of one per
+// record. Inside fn:
+//   - reads through b see only committed data, not the batch's own writes;
+//   - only the transactional write methods may be called: the few direct
+//     writes (session and token touches, settings, job leases, notification
+//     marks) would wait for the connection the batch holds on SQLite;
+//   - the first error must end fn (on PostgreSQL a failed statement aborts
+//     the whole transaction).
+func (db *DB) Batch(ctx context.Context, fn func(b *DB) error) error {
+	if db.bound != nil {
+		return fn(db)
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		b := *db
+		b.bound = tx
+		return fn(&b)
+	})
 }
 
 // Exec runs a statement on the write pool (tests and tools only).

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"reflect"
+	"slices"
 	"strings"
 
 	"ctip"
@@ -224,9 +226,25 @@ func scopeSQL(a *args, s ctip.Scope, shareTable, shareKey string) string {
 
 func itemConds(a *args, f intake.Filter, scope ctip.Scope) []string {
 	var conds []string
-	if s := scopeSQL(a, scope, "intake_shares", "item_id"); s != "" {
-		conds = append(conds, s)
+	if !scopeImplied(f, scope) {
+		if s := scopeSQL(a, scope, "intake_shares", "item_id"); s != "" {
+			conds = append(conds, s)
+		}
 	}
+	return append(conds, filterConds(a, f)...)
+}
+
+// scopeImplied tells whether every item the filter selects is in the scope
+// anyway: the unit view of one's own unit. The scope condition (an OR over
+// owner, shares and subtree) then only hides the (unit_id, …) indexes from
+// the planner.
+func scopeImplied(f intake.Filter, scope ctip.Scope) bool {
+	return scope.All || f.UnitID.Valid && slices.Contains(scope.UnitIDs, f.UnitID.ID)
+}
+
+// filterConds turns a filter (without the scope) into conditions on i.
+func filterConds(a *args, f intake.Filter) []string {
+	var conds []string
 	if len(f.Statuses) > 0 {
 		vs := make([]any, len(f.Statuses))
 		for i, s := range f.Statuses {
@@ -276,19 +294,16 @@ func itemConds(a *args, f intake.Filter, scope ctip.Scope) []string {
 
 // ListItems returns a page of items matching the filter within the scope.
 func (db *DB) ListItems(ctx context.Context, f intake.Filter, scope ctip.Scope, p ctip.PageRequest) (ctip.Page[*intake.Item], error) {
-	var a args
-	w := where(itemConds(&a, f, scope))
 	page := ctip.Page[*intake.Item]{Limit: p.Limit, Offset: p.Offset}
-	join := ""
-	if !scope.All && len(scope.SubtreePaths) > 0 {
-		join = " JOIN units ou ON ou.id = i.unit_id"
-	}
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM intake_items i`+join+w, a.v...).Scan(&page.Total); err != nil {
-		return page, mapErr(err, "count intake")
+	var err error
+	if page.Total, err = db.countItems(ctx, f, scope); err != nil {
+		return page, err
 	}
 	if page.Total == 0 {
 		return page, nil
 	}
+	var a args
+	w := where(itemConds(&a, f, scope))
 	order := "i.received_at"
 	switch p.Sort {
 	case "deadline":
@@ -319,34 +334,213 @@ func (db *DB) ListItems(ctx context.Context, f intake.Filter, scope ctip.Scope, 
 	return page, mapErr(rows.Err(), "list intake")
 }
 
-// CountByStatus counts the scope's items by status, overdue and due soon.
-func (db *DB) CountByStatus(ctx context.Context, scope ctip.Scope, today, soon ctip.Date) (intake.StatusCounts, error) {
+// countItems counts the items a list shows without visiting a million rows
+// for the common lists (see docs/PERFORMANCE.md):
+//   - a unit's own items or the whole province, by status or not (the unit
+//     view, the procuracy's oversight list): a sum over intake_counts, the
+//     per-unit, per-status totals that triggers keep in step with
+//     intake_items;
+//   - the "all" view of a unit or a leader (owned by the scope's units, or
+//     shared with them): owned + shared − both, each term read through its
+//     own index; with more filters, owned plus shared-and-not-owned. (One
+//     OR over owner, shares and subtree makes the planner scan the table.)
+//   - anything else: COUNT(*) through the filter's indexes.
+func (db *DB) countItems(ctx context.Context, f intake.Filter, scope ctip.Scope) (int, error) {
+	count := func(q string, args []any) (int, error) {
+		var n int
+		err := db.r.QueryRowContext(ctx, q, args...).Scan(&n)
+		return n, mapErr(err, "count intake")
+	}
 	var a args
-	conds := itemConds(&a, intake.Filter{}, scope)
-	w := where(conds)
-	todayP, soonP := a.add(today), a.add(soon)
-	q := `SELECT i.status, COUNT(*),
-		SUM(CASE WHEN i.deadline IS NOT NULL AND i.deadline < ` + todayP + ` THEN 1 ELSE 0 END),
-		SUM(CASE WHEN i.deadline IS NOT NULL AND i.deadline >= ` + todayP + ` AND i.deadline <= ` + soonP + ` THEN 1 ELSE 0 END)
-		FROM intake_items i JOIN units ou ON ou.id = i.unit_id` + w + ` GROUP BY i.status`
-	rows, err := db.r.QueryContext(ctx, q, a.v...)
-	if err != nil {
-		return intake.StatusCounts{}, mapErr(err, "count intake")
-	}
-	defer rows.Close()
-	c := intake.StatusCounts{ByStatus: map[intake.Status]int{}}
-	for rows.Next() {
-		var st string
-		var n, over, due int
-		if err := rows.Scan(&st, &n, &over, &due); err != nil {
-			return c, mapErr(err, "count intake")
+	if scopeImplied(f, scope) {
+		if !onlyUnitAndStatus(f) {
+			return count(`SELECT COUNT(*) FROM intake_items i`+where(filterConds(&a, f)), a.v)
 		}
-		c.ByStatus[intake.Status(st)] = n
-		c.Total += n
-		c.Overdue += over
-		c.DueSoon += due
+		var conds []string
+		if f.UnitID.Valid {
+			conds = append(conds, "unit_id = "+a.add(f.UnitID.ID))
+		}
+		if len(f.Statuses) > 0 {
+			conds = append(conds, "status IN "+a.in(statusArgs(f.Statuses)...))
+		}
+		return count(`SELECT COALESCE(SUM(n), 0) FROM intake_counts`+where(conds), a.v)
 	}
-	return c, mapErr(rows.Err(), "count intake")
+	if reflect.DeepEqual(f, intake.Filter{}) {
+		return db.countScope(ctx, scope, count)
+	}
+	units := scopeUnits(&a, scope) // the units whose items the scope holds as owner
+	if units == "" {
+		return 0, nil
+	}
+	fc := filterConds(&a, f)
+	and := ""
+	if len(fc) > 0 {
+		and = " AND " + strings.Join(fc, " AND ")
+	}
+	q := `SELECT (SELECT COUNT(*) FROM intake_items i WHERE i.unit_id IN ` + units + and + `)`
+	if len(scope.UnitIDs) > 0 {
+		q += ` + (SELECT COUNT(*) FROM intake_items i WHERE i.id IN (SELECT sh.item_id FROM intake_shares sh
+			WHERE sh.unit_id IN ` + a.in(idArgs(scope.UnitIDs)...) + `) AND NOT (i.unit_id IN ` + units + `)` + and + `)`
+	}
+	return count(q, a.v)
+}
+
+// countScope counts everything a scope sees: owned + shared − both. Owned
+// comes from intake_counts, shared from the shares index, and "both" walks
+// the smaller of the two sides.
+func (db *DB) countScope(ctx context.Context, scope ctip.Scope, count func(string, []any) (int, error)) (int, error) {
+	var oa args
+	units := scopeUnits(&oa, scope)
+	if units == "" {
+		return 0, nil
+	}
+	owned, err := count(`SELECT COALESCE(SUM(n), 0) FROM intake_counts WHERE unit_id IN `+units, oa.v)
+	if err != nil || len(scope.UnitIDs) == 0 {
+		return owned, err
+	}
+	distinct := func(col string) string {
+		if len(scope.UnitIDs) == 1 {
+			return "COUNT(*)" // (item_id, unit_id) is the key of intake_shares
+		}
+		return "COUNT(DISTINCT " + col + ")"
+	}
+	var sa args
+	shared, err := count(`SELECT `+distinct("sh.item_id")+` FROM intake_shares sh WHERE sh.unit_id IN `+sa.in(idArgs(scope.UnitIDs)...), sa.v)
+	if err != nil || shared == 0 {
+		return owned + shared, err
+	}
+	var ba args
+	units = scopeUnits(&ba, scope)
+	var q string
+	if shared <= owned {
+		q = `SELECT ` + distinct("sh.item_id") + ` FROM intake_shares sh CROSS JOIN intake_items i
+			WHERE sh.unit_id IN ` + ba.in(idArgs(scope.UnitIDs)...) + ` AND i.id = sh.item_id AND i.unit_id IN ` + units
+	} else {
+		q = `SELECT COUNT(*) FROM intake_items i WHERE i.unit_id IN ` + units + ` AND EXISTS (SELECT 1 FROM intake_shares sh
+			WHERE sh.item_id = i.id AND sh.unit_id IN ` + ba.in(idArgs(scope.UnitIDs)...) + `)`
+	}
+	both, err := count(q, ba.v)
+	return owned + shared - both, err
+}
+
+// scopeUnits returns a subquery of the units whose items a scope holds as
+// owner (its units and subtrees; shares aside), or "" for an empty scope.
+func scopeUnits(a *args, scope ctip.Scope) string {
+	var or []string
+	if len(scope.UnitIDs) > 0 {
+		or = append(or, "su.id IN "+a.in(idArgs(scope.UnitIDs)...))
+	}
+	for _, p := range scope.SubtreePaths {
+		or = append(or, likePrefix("su.path", a.add(p)))
+	}
+	if len(or) == 0 {
+		return ""
+	}
+	return "(SELECT su.id FROM units su WHERE " + strings.Join(or, " OR ") + ")"
+}
+
+// onlyUnitAndStatus tells whether a filter selects by owning unit and status
+// only (a filter field added later counts as a condition: COUNT(*) then).
+func onlyUnitAndStatus(f intake.Filter) bool {
+	f.Statuses, f.UnitID = nil, ctip.NullID{}
+	return reflect.DeepEqual(f, intake.Filter{})
+}
+
+func statusArgs(sts []intake.Status) []any {
+	vs := make([]any, len(sts))
+	for i, s := range sts {
+		vs[i] = string(s)
+	}
+	return vs
+}
+
+func idArgs(ids []ctip.ID) []any {
+	vs := make([]any, len(ids))
+	for i, id := range ids {
+		vs[i] = id
+	}
+	return vs
+}
+
+// CountByStatus counts the scope's items by status, overdue and due soon.
+// Items owned by the scope's units are counted from intake_counts (totals)
+// and the (unit_id, deadline) index (deadlines: only running clocks have
+// one); items only shared with the scope are counted from their shares.
+func (db *DB) CountByStatus(ctx context.Context, scope ctip.Scope, today, soon ctip.Date) (intake.StatusCounts, error) {
+	c := intake.StatusCounts{ByStatus: map[intake.Status]int{}}
+	var a args
+	owned := "" // condition on a unit_id column: the unit belongs to the scope
+	if !scope.All {
+		var or []string
+		if len(scope.UnitIDs) > 0 {
+			or = append(or, "su.id IN "+a.in(idArgs(scope.UnitIDs)...))
+		}
+		for _, p := range scope.SubtreePaths {
+			or = append(or, likePrefix("su.path", a.add(p)))
+		}
+		if len(or) == 0 {
+			return c, nil
+		}
+		owned = "IN (SELECT su.id FROM units su WHERE " + strings.Join(or, " OR ") + ")"
+	}
+	ownedWhere := func(col string) string {
+		if owned == "" {
+			return ""
+		}
+		return " WHERE " + col + " " + owned
+	}
+	add := func(rows *sql.Rows, withDeadlines bool) error {
+		defer rows.Close()
+		for rows.Next() {
+			var st string
+			var n, over, due int
+			dest := []any{&st, &n}
+			if withDeadlines {
+				dest = append(dest, &over, &due)
+			}
+			if err := rows.Scan(dest...); err != nil {
+				return mapErr(err, "count intake")
+			}
+			if n != 0 {
+				c.ByStatus[intake.Status(st)] += n
+			}
+			c.Total += n
+			c.Overdue += over
+			c.DueSoon += due
+		}
+		return mapErr(rows.Err(), "count intake")
+	}
+	rows, err := db.r.QueryContext(ctx, `SELECT status, SUM(n) FROM intake_counts`+ownedWhere("unit_id")+` GROUP BY status`, a.v...)
+	if err != nil {
+		return c, mapErr(err, "count intake")
+	}
+	if err := add(rows, false); err != nil {
+		return c, err
+	}
+	todayP, soonP := a.add(today), a.add(soon)
+	deadlines := `SUM(CASE WHEN i.deadline < ` + todayP + ` THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.deadline >= ` + todayP + ` THEN 1 ELSE 0 END)`
+	w := " WHERE i.deadline <= " + soonP
+	if owned != "" {
+		w += " AND i.unit_id " + owned
+	}
+	var over, due sql.NullInt64
+	if err := db.r.QueryRowContext(ctx, `SELECT `+deadlines+` FROM intake_items i`+w, a.v...).Scan(&over, &due); err != nil {
+		return c, mapErr(err, "count intake")
+	}
+	c.Overdue, c.DueSoon = int(over.Int64), int(due.Int64)
+	if scope.All || len(scope.UnitIDs) == 0 {
+		return c, nil
+	}
+	// Shared with the scope, owned outside it.
+	q := `SELECT i.status, COUNT(*), SUM(CASE WHEN i.deadline < ` + todayP + ` THEN 1 ELSE 0 END),
+		SUM(CASE WHEN i.deadline >= ` + todayP + ` AND i.deadline <= ` + soonP + ` THEN 1 ELSE 0 END)
+		FROM intake_items i WHERE i.id IN (SELECT sh.item_id FROM intake_shares sh WHERE sh.unit_id IN ` + a.in(idArgs(scope.UnitIDs)...) + `)
+		AND NOT (i.unit_id ` + owned + `) GROUP BY i.status`
+	if rows, err = db.r.QueryContext(ctx, q, a.v...); err != nil {
+		return c, mapErr(err, "count intake")
+	}
+	return c, add(rows, true)
 }
 
 // ItemEvents returns an item's timeline, oldest first.

@@ -48,6 +48,37 @@ CREATE INDEX intake_received ON intake_items (received_at);
 CREATE INDEX intake_assigned ON intake_items (assigned_to, received_at);
 CREATE INDEX intake_open_deadline ON intake_items (deadline, status);
 CREATE INDEX intake_unit_deadline ON intake_items (unit_id, deadline);
+-- Lists filtered by status, newest first (without it the planner sorts the table).
+CREATE INDEX intake_status_received ON intake_items (status, received_at);
+
+-- How many items each unit handles, by status, kept by triggers in the same
+-- transaction as the item: list totals and dashboard counts read a few rows
+-- here instead of counting a million (see docs/PERFORMANCE.md).
+CREATE TABLE intake_counts (
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    status TEXT NOT NULL,
+    n BIGINT NOT NULL,
+    PRIMARY KEY (unit_id, status)
+);
+-- +goose StatementBegin
+CREATE TRIGGER intake_counts_insert AFTER INSERT ON intake_items BEGIN
+    INSERT INTO intake_counts (unit_id, status, n) VALUES (NEW.unit_id, NEW.status, 1)
+        ON CONFLICT (unit_id, status) DO UPDATE SET n = n + 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER intake_counts_update AFTER UPDATE OF unit_id, status ON intake_items
+    WHEN OLD.unit_id <> NEW.unit_id OR OLD.status <> NEW.status BEGIN
+    UPDATE intake_counts SET n = n - 1 WHERE unit_id = OLD.unit_id AND status = OLD.status;
+    INSERT INTO intake_counts (unit_id, status, n) VALUES (NEW.unit_id, NEW.status, 1)
+        ON CONFLICT (unit_id, status) DO UPDATE SET n = n + 1;
+END;
+-- +goose StatementEnd
+-- +goose StatementBegin
+CREATE TRIGGER intake_counts_delete AFTER DELETE ON intake_items BEGIN
+    UPDATE intake_counts SET n = n - 1 WHERE unit_id = OLD.unit_id AND status = OLD.status;
+END;
+-- +goose StatementEnd
 
 CREATE TABLE intake_shares (
     item_id TEXT NOT NULL REFERENCES intake_items (id),
@@ -105,6 +136,10 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications (user_id, created_at);
 
 -- +goose Down
+DROP TRIGGER intake_counts_delete;
+DROP TRIGGER intake_counts_update;
+DROP TRIGGER intake_counts_insert;
+DROP TABLE intake_counts;
 DROP TABLE notifications;
 DROP TABLE intake_attachments;
 DROP TABLE intake_events;
