@@ -88,8 +88,6 @@ const SessionCookie = "ctip_session"
 type Server struct {
 	Auth   *auth.Service
 	Intake *intake.Service
-	// Cases serves criminal cases and peak campaigns.
-	Cases *casefile.Service
 	Audit  *audit.Service
 	Places *geo.Places
 	Cat    *i18n.Catalog
@@ -99,6 +97,8 @@ type Server struct {
 	// Persons and Victims serve the person registry and victim files.
 	Persons *person.Service
 	Victims *victim.Service
+	// Cases serves criminal cases and peak campaigns.
+	Cases *casefile.Service
 }
 
 // Register adds the route table to a mux.
