@@ -105,10 +105,10 @@ func TestMatchAndFold(t *testing.T) {
 		t.Error("Match")
 	}
 	for in, want := range map[string]string{
-		"Nguyễn Thị Đào":     "nguyen thi dao",
+		"Nguyễn Thị Đào":      "nguyen thi dao",
 		"  ĐIỆN   BIÊN  Phủ ": "dien bien phu",
-		"Mường Nhé":          "muong nhe",
-		"Quàng Văn Thắng":    "quang van thang",
+		"Mường Nhé":           "muong nhe",
+		"Quàng Văn Thắng":     "quang van thang",
 	} {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)

@@ -33,7 +33,10 @@ func TestSendDedupListMarkRead(t *testing.T) {
 		var wg sync.WaitGroup
 		for range 6 {
 			wg.Add(1)
-			go func() { defer wg.Done(); svc.ToUnitRoles(ctx, unit.ID, []string{auth.RoleLeader, auth.RoleInvestigator}, n) }()
+			go func() {
+				defer wg.Done()
+				svc.ToUnitRoles(ctx, unit.ID, []string{auth.RoleLeader, auth.RoleInvestigator}, n)
+			}()
 		}
 		wg.Wait()
 		for _, u := range []*auth.User{lead, inv} {
