@@ -98,6 +98,19 @@ func TestInvestigationWalk(t *testing.T) {
 			if base.Due != d(tt.wantBaseDD) {
 				t.Errorf("base due %s, want %s", base.Due, tt.wantBaseDD)
 			}
+			// The ordinary extensions at their maximum end at the normal
+			// maximum (ĐBNT: 16 months, before the Procurator General's).
+			var ordinary []Period
+			for _, e := range r.Extensions {
+				if !e.Extraordinary {
+					ordinary = append(ordinary, e.Max)
+				}
+			}
+			if l, err := r.Limit(p, cal, start, ordinary...); err != nil {
+				t.Errorf("ordinary extensions: %v", err)
+			} else if want, _ := p.MonthLimit(cal, start, tt.maxNormal); l.Due != want {
+				t.Errorf("after the ordinary extensions due %s, want %s (%d months)", l.Due, want, tt.maxNormal)
+			}
 			l := walk(t, r, p, cal, start)
 			want, _ := p.MonthLimit(cal, start, tt.maxWithPG)
 			if l.Due != d(tt.wantDue) || l.Due != want || l.Start != start {

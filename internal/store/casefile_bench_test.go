@@ -199,6 +199,65 @@ func BenchmarkCaseBoard(b *testing.B) {
 	}
 }
 
+// BenchmarkCaseViews: the other board and list views, which count the
+// matching cases themselves (not the summary): the key board, the board
+// filtered by crime category, the overdue list and the list of all cases by
+// deadline — as the procuracy and as a unit leader.
+func BenchmarkCaseViews(b *testing.B) {
+	if os.Getenv("CTIP_BENCH") == "" {
+		b.Skip("set CTIP_BENCH=1: seeds 200,000 cases")
+	}
+	cb := seedCases(b)
+	views := []struct {
+		name string
+		run  func(ctx context.Context) error
+	}{
+		{"key_board", func(ctx context.Context) error {
+			if _, err := cb.svc.Board(ctx, casefile.ViewKey, casefile.Filter{}); err != nil {
+				return err
+			}
+			_, err := cb.svc.List(ctx, casefile.ViewKey, casefile.Filter{}, ctip.PageRequest{Sort: "due"})
+			return err
+		}},
+		{"board_by_category", func(ctx context.Context) error {
+			f := casefile.Filter{Category: legal.Serious}
+			if _, err := cb.svc.Board(ctx, "", f); err != nil {
+				return err
+			}
+			_, err := cb.svc.List(ctx, casefile.ViewDue, f, ctip.PageRequest{Sort: "due"})
+			return err
+		}},
+		{"list_overdue", func(ctx context.Context) error {
+			_, err := cb.svc.List(ctx, casefile.ViewOverdue, casefile.Filter{}, ctip.PageRequest{Sort: "due"})
+			return err
+		}},
+		{"list_all_by_due", func(ctx context.Context) error {
+			_, err := cb.svc.List(ctx, casefile.ViewAll, casefile.Filter{}, ctip.PageRequest{Sort: "due"})
+			return err
+		}},
+	}
+	for _, who := range []struct {
+		name string
+		a    *ctip.Actor
+	}{{"province", cb.proc}, {"unit_leader", cb.lead}} {
+		for _, v := range views {
+			b.Run(who.name+"/"+v.name, func(b *testing.B) {
+				ctx := ctip.WithActor(context.Background(), who.a)
+				var ds []time.Duration
+				for b.Loop() {
+					t0 := time.Now()
+					if err := v.run(ctx); err != nil {
+						b.Fatal(err)
+					}
+					ds = append(ds, time.Since(t0))
+				}
+				b.ReportMetric(float64(p50(ds).Microseconds())/1000, "p50-ms")
+				b.ReportMetric(float64(p95(ds).Microseconds())/1000, "p95-ms")
+			})
+		}
+	}
+}
+
 // BenchmarkCaseReminders: one run of the reminder job over the 200,000
 // cases (the first run sends; later runs find every notification already
 // sent).

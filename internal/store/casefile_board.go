@@ -146,7 +146,7 @@ func applyTally(ctx context.Context, tx *sql.Tx, before, after *boardState) erro
 	})
 	for _, k := range ck {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_tally (viewer_unit_id, owner_unit_id, stage, key_case, due_month, n)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (viewer_unit_id, owner_unit_id, stage, key_case, due_month)
+			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (owner_unit_id, stage, key_case, viewer_unit_id, due_month)
 			DO UPDATE SET n = case_tally.n + excluded.n`, k.viewer, k.owner, k.stage, k.key, k.month, cases[k]); err != nil {
 			return mapErr(err, "case tally")
 		}
@@ -163,7 +163,7 @@ func applyTally(ctx context.Context, tx *sql.Tx, before, after *boardState) erro
 	})
 	for _, k := range ok {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO case_officer_tally (viewer_unit_id, owner_unit_id, user_id, due_month, n)
-			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (viewer_unit_id, owner_unit_id, user_id, due_month)
+			VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, owner_unit_id, viewer_unit_id, due_month)
 			DO UPDATE SET n = case_officer_tally.n + excluded.n`, k.viewer, k.owner, k.user, k.month, officers[k]); err != nil {
 			return mapErr(err, "case officer tally")
 		}

@@ -17,7 +17,8 @@ CREATE TABLE case_tally (
     key_case BOOLEAN NOT NULL,
     due_month INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (viewer_unit_id, owner_unit_id, stage, key_case, due_month)
+    -- In the order the board groups by (owner, stage, key): read without sorting.
+    PRIMARY KEY (owner_unit_id, stage, key_case, viewer_unit_id, due_month)
 );
 
 -- The same per assigned investigator (workload), without stage and key.
@@ -27,7 +28,7 @@ CREATE TABLE case_officer_tally (
     user_id UUID NOT NULL REFERENCES users (id),
     due_month INTEGER NOT NULL,
     n INTEGER NOT NULL,
-    PRIMARY KEY (viewer_unit_id, owner_unit_id, user_id, due_month)
+    PRIMARY KEY (user_id, owner_unit_id, viewer_unit_id, due_month)
 );
 
 -- The board's window of deadlines (the current month up to 7 days ahead)
