@@ -33,8 +33,8 @@ func (s *Server) Routes() []httpx.Route {
 	for _, act := range intake.Actions {
 		routes = append(routes, perm(http.MethodPost, "/api/v1/intake/{id}/"+string(act), ctip.PermIntakeRead, s.intakeAction(act)))
 	}
-	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.personRoutes()...)
+	routes = append(routes, s.caseRoutes()...)
 	for i := range routes {
 		routes[i].Name = routes[i].Method + " " + routes[i].Pattern
 	}

@@ -60,8 +60,8 @@ func (s *Server) Routes() []httpx.Route {
 		perm("GET", "/oversight", ctip.PermIntakeOversight, s.oversight),
 	}
 	routes = append(routes, s.adminRoutes()...)
-	routes = append(routes, s.personRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
+	routes = append(routes, s.personRoutes()...)
 	for i := range routes {
 		if routes[i].Name == "" {
 			routes[i].Name = routes[i].Method + " " + routes[i].Pattern
