@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -188,7 +189,8 @@ func TestCLIDemoLoadsAnEmptyDatabase(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("demo: %+v", r)
 	}
-	for _, want := range []string{"quantri", "lanhdao", "tiepnhan", "dieutra", "kiemsat", "hotro", "phantich", "kiemtoan", "60 intake items"} {
+	for _, want := range []string{"quantri", "lanhdao", "tiepnhan", "dieutra", "kiemsat", "hotro", "phantich", "kiemtoan", "thamphan", "60 intake items",
+		"criminal cases", "persons in the registry", "victim files", "campaigns"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
@@ -198,5 +200,13 @@ func TestCLIDemoLoadsAnEmptyDatabase(t *testing.T) {
 	}
 	if r := ctipCLI(t, env, "", "audit", "verify"); r.code != 0 {
 		t.Errorf("verify after demo: %+v", r)
+	}
+	if m := regexp.MustCompile(`(\d+) criminal cases \((\d+) accused\), (\d+) persons in the registry, (\d+) victim files`).FindStringSubmatch(r.stdout); m == nil ||
+		m[1] == "0" || m[2] == "0" || m[3] == "0" || m[4] == "0" {
+		t.Errorf("demo summary: %q", m)
+	}
+	// A second load refuses, with the reason.
+	if r := ctipCLI(t, env, "", "demo", "--items", "10"); r.code != 1 || !strings.Contains(r.stderr, "already holds records") {
+		t.Errorf("second demo: %+v", r)
 	}
 }

@@ -35,18 +35,20 @@ func cmdDemo(ctx context.Context, e env) error {
 	defer a.close()
 	start := time.Now()
 	last := time.Time{}
-	res, err := demo.Load(ctx, demo.Deps{Auth: a.auth, Intake: a.intake, Places: a.places, Clock: clock, Counts: a.db, Seed: *seed, Items: *items},
-		func(done, total int) {
-			if time.Since(last) > time.Second || done == total {
+	res, err := demo.Load(ctx, demo.Deps{Auth: a.auth, Intake: a.intake, Cases: a.cases, Persons: a.persons, Victims: a.victims, Places: a.places,
+		Clock: clock, Counts: a.db, Seed: *seed, Items: *items},
+		func(p demo.Progress) {
+			if time.Since(last) > time.Second || p.Done == p.Total {
 				last = time.Now()
-				fmt.Fprintf(e.stderr, "\rloading the demo province: %d/%d intake items", done, total)
-				if done == total {
+				fmt.Fprintf(e.stderr, "\rloading the demo province: %d/%d intake items, %d/%d cases, %d/%d victim files",
+					p.Items, p.ItemsTotal, p.Cases, p.CasesTotal, p.Victims, p.VictimsTotal)
+				if p.Done == p.Total {
 					fmt.Fprintln(e.stderr)
 				}
 			}
 		})
 	if err != nil {
-		if ctip.IsKind(err, ctip.Conflict) {
+		if ce, ok := err.(*ctip.Error); ok && ce.Key == "demo.not_empty" {
 			return exitError{code: 1, msg: "demo: the database already holds records; the demo loads only into an empty database (use a new --data folder or database)"}
 		}
 		return err
@@ -54,8 +56,9 @@ func cmdDemo(ctx context.Context, e env) error {
 	if err := a.db.SetSetting(ctx, "demo", "true"); err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Demo province loaded in %s: %d units, %d intake items.\n\nDemo accounts (no second factor needed; passwords shown only now):\n",
-		time.Since(start).Round(time.Second), res.Units, res.Items)
+	fmt.Fprintf(e.stdout, "Demo province loaded in %s: %d units, %d intake items, %d criminal cases (%d accused), %d persons in the registry, %d victim files, %d campaigns.\n\n"+
+		"Demo accounts (no second factor needed; passwords shown only now):\n",
+		time.Since(start).Round(time.Second), res.Units, res.Items, res.Cases, res.Accused, res.Persons, res.Victims, res.Campaigns)
 	tw := tabwriter.NewWriter(e.stdout, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tUSERNAME\tPASSWORD\tUNIT")
 	for _, acc := range res.Accounts {

@@ -62,6 +62,7 @@ func (l *loader) content(p *plan, received time.Time) {
 			intro = l.reporter(&in, &rep, sc, t.article, on)
 		}
 	}
+	p.story, p.commune = st, code
 	in.Summary = intro + st.body
 	in.Persons = st.persons
 	in.Reporter = rep

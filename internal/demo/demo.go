@@ -1,13 +1,16 @@
 // Package demo loads a living demo province into an empty database: the
-// agency tree of Điện Biên (province 11), demo accounts for every role, and
-// two years of crime information (tố giác, tin báo, kiến nghị khởi tố) about
-// trafficking and illegal exit, driven through the real intake service so
-// that deadlines, decisions, the timeline and the audit trail are all
-// consistent.
+// agency tree of Điện Biên (province 11), demo accounts for every role, two
+// years of crime information (tố giác, tin báo, kiến nghị khởi tố) about
+// trafficking and illegal exit, the criminal cases instituted from it at
+// every stage of the procedure (accused, measures, parties, key cases, peak
+// campaigns), the suspects and accused in the person registry, and the
+// victims received, identified, protected, supported and followed up. Every
+// record is made through the real services, so that deadlines, decisions,
+// timelines and the audit trail are all consistent.
 //
 // The loader owns the clock while it runs: it moves the shared FixedClock two
-// years back, then forward event by event (every event of every item, in one
-// chronological order), and leaves it at the original "now" at the end.
+// years back, then forward event by event (every event of every record, in
+// one chronological order), and leaves it at the original "now" at the end.
 // People, phone numbers, ID numbers and stories are invented.
 package demo
 
@@ -19,17 +22,28 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/geo"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
+	"ctip/internal/person"
+	"ctip/internal/victim"
 )
 
-// Deps are the services the loader drives. Auth and Intake must use Clock.
+// Deps are the services the loader drives; every one must use Clock. The
+// person service must be able to check the records persons are linked to
+// (Records: intake items and cases), and the victim service must use that
+// person service. Cases, Persons and Victims go together: without all three
+// the loader builds only the units, the accounts and the intake items (as
+// tools/seed does for its performance measurements).
 type Deps struct {
-	Auth   *auth.Service
-	Intake *intake.Service
-	Places *geo.Places
-	// Clock is the clock of Auth and Intake, set to the current time by the
+	Auth    *auth.Service
+	Intake  *intake.Service
+	Cases   *casefile.Service
+	Persons *person.Service
+	Victims *victim.Service
+	Places  *geo.Places
+	// Clock is the clock of the services, set to the current time by the
 	// caller. The loader moves it through the two years it simulates and
 	// leaves it at its starting value.
 	Clock *ctip.FixedClock
@@ -63,28 +77,46 @@ type Result struct {
 	Accounts []Account
 	Items    int
 	ByStatus map[intake.Status]int
+	Cases    int
+	ByStage  map[casefile.Stage]int
+	Accused  int
+	// Persons registered as suspects or accused (victims are counted apart).
+	Persons   int
+	Victims   int
+	ByVictim  map[victim.Status]int // victim files by identification status
+	Campaigns int
 }
 
 // Load builds the demo province. It refuses, with a Conflict "demo.not_empty"
 // and without writing anything, when the database already holds records: an
 // intake item, a unit other than the bootstrap unit ROOT, or an account with
-// one of the demo usernames. progress, if not nil, is called after each item
-// is complete.
-func Load(ctx context.Context, d Deps, progress func(done, total int)) (*Result, error) {
+// one of the demo usernames. progress, if not nil, is called after each
+// record (item, case, victim file, person, campaign) is complete.
+func Load(ctx context.Context, d Deps, progress func(Progress)) (*Result, error) {
 	if d.Auth == nil || d.Intake == nil || d.Places == nil || d.Clock == nil || d.Counts == nil {
 		return nil, ctip.Wrap(fmt.Errorf("missing dependency"), "demo")
 	}
-	if c, ok := d.Intake.Clock.(*ctip.FixedClock); !ok || c != d.Clock {
-		return nil, ctip.Wrap(fmt.Errorf("the intake service must use Deps.Clock"), "demo")
+	clocks := map[string]ctip.Clock{"intake": d.Intake.Clock, "auth": d.Auth.Clock}
+	full := d.Cases != nil || d.Persons != nil || d.Victims != nil
+	if full {
+		if d.Cases == nil || d.Persons == nil || d.Victims == nil {
+			return nil, ctip.Wrap(fmt.Errorf("the case, person and victim services go together"), "demo")
+		}
+		if d.Victims.Persons != d.Persons || d.Persons.Records == nil {
+			return nil, ctip.Wrap(fmt.Errorf("the victim service must use Deps.Persons, which must check records"), "demo")
+		}
+		clocks["case"], clocks["person"], clocks["victim"] = d.Cases.Clock, d.Persons.Clock, d.Victims.Clock
 	}
-	if c, ok := d.Auth.Clock.(*ctip.FixedClock); !ok || c != d.Clock {
-		return nil, ctip.Wrap(fmt.Errorf("the auth service must use Deps.Clock"), "demo")
+	for name, c := range clocks {
+		if fc, ok := c.(*ctip.FixedClock); !ok || fc != d.Clock {
+			return nil, ctip.Wrap(fmt.Errorf("the %s service must use Deps.Clock", name), "demo")
+		}
 	}
 	if d.Items <= 0 {
 		d.Items = DefaultItems
 	}
 	if progress == nil {
-		progress = func(int, int) {}
+		progress = func(Progress) {}
 	}
 	l := newLoader(d)
 	communes := pickCommunes(d.Places, communePolice, 7)
@@ -104,6 +136,7 @@ func Load(ctx context.Context, d Deps, progress func(done, total int)) (*Result,
 	defer func() { d.Clock.T = now }()
 	l.end = now.UTC()
 	l.start = l.end.AddDate(-2, 0, 0)
+	l.lastDay = ctip.DateOf(l.end).AddDays(-1)
 	d.Clock.T = l.start.Add(-24 * time.Hour)
 
 	if err := l.buildTree(ctx, specs, users); err != nil {
@@ -111,12 +144,67 @@ func Load(ctx context.Context, d Deps, progress func(done, total int)) (*Result,
 	}
 	l.setupReceivers()
 	plans := l.planAll(d.Items)
-	if err := l.run(ctx, plans, progress); err != nil {
+	var tracks []*track
+	for _, p := range plans {
+		tracks = append(tracks, l.itemTrack(p))
+	}
+	var suspects []*suspectPlan
+	var cases []*casePlan
+	var victims []*victimPlan
+	var campaigns []*campaignPlan
+	if full {
+		suspects = l.planSuspects(plans)
+		cases = l.planCases(plans, suspectsByItem(suspects))
+		victims = l.planVictims(plans, cases)
+		campaigns = l.planCampaigns(plans, cases)
+	}
+	for _, s := range suspects {
+		tracks = append(tracks, l.suspectTrack(s, len(tracks)))
+	}
+	for _, c := range cases {
+		tracks = append(tracks, l.caseTrack(c, len(tracks)))
+	}
+	for _, v := range victims {
+		tracks = append(tracks, l.victimTrack(v, len(tracks)))
+	}
+	for _, c := range campaigns {
+		tracks = append(tracks, l.campaignTrack(c, len(tracks)))
+	}
+	if err := l.run(ctx, tracks, progress); err != nil {
 		return nil, err
 	}
-	res := &Result{Accounts: l.accounts, Items: len(plans), ByStatus: map[intake.Status]int{}}
+	res := &Result{Accounts: l.accounts, Items: len(plans), ByStatus: map[intake.Status]int{}, ByStage: map[casefile.Stage]int{},
+		ByVictim: map[victim.Status]int{}, Campaigns: len(campaigns)}
 	for _, p := range plans {
 		res.ByStatus[p.status]++
+	}
+	persons := map[ctip.ID]bool{}
+	for _, s := range suspects {
+		if !s.personID.IsZero() {
+			persons[s.personID] = true
+		}
+	}
+	for _, c := range cases {
+		if c.id.IsZero() {
+			continue
+		}
+		res.Cases++
+		res.ByStage[c.stage]++
+		for _, a := range c.accused {
+			if !a.accID.IsZero() {
+				res.Accused++
+			}
+			if !a.personID.IsZero() {
+				persons[a.personID] = true
+			}
+		}
+	}
+	res.Persons = len(persons)
+	for _, v := range victims {
+		if !v.id.IsZero() {
+			res.Victims++
+			res.ByVictim[v.status]++
+		}
 	}
 	n, err := d.Counts.CountUnits(ctx)
 	if err != nil {
@@ -179,6 +267,12 @@ type loader struct {
 	communeUnits []string
 	receivers    []*receiver
 	docNo        map[string]int // "<series>/<year>" → last number
+
+	// The cases, persons and victims are drawn from their own random
+	// stream, so that they do not change the intake items of a seed.
+	crng    *rand.Rand
+	cg      gen
+	lastDay ctip.Date // the last day the loader records decisions on (yesterday)
 }
 
 func newLoader(d Deps) *loader {
@@ -187,6 +281,8 @@ func newLoader(d Deps) *loader {
 	if d.Intake.Calendar != nil {
 		cal = d.Intake.Calendar()
 	}
+	crng := rand.New(rand.NewPCG(uint64(d.Seed), 0x63746970_63617365)) // "ctipcase"
 	return &loader{d: d, rng: rng, g: gen{rng}, pol: d.Intake.Policy, cal: cal,
-		units: map[string]*auth.Unit{}, actors: map[string]*ctip.Actor{}, communeOf: map[string]string{}, docNo: map[string]int{}}
+		units: map[string]*auth.Unit{}, actors: map[string]*ctip.Actor{}, communeOf: map[string]string{}, docNo: map[string]int{},
+		crng: crng, cg: gen{crng}}
 }

@@ -9,12 +9,16 @@ import (
 	"ctip"
 	"ctip/internal/audit"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/dbtest"
 	"ctip/internal/demo"
 	"ctip/internal/geo"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
+	"ctip/internal/notify"
+	"ctip/internal/person"
 	"ctip/internal/store"
+	"ctip/internal/victim"
 )
 
 func TestMain(m *testing.M) {
@@ -33,14 +37,65 @@ type env struct {
 	deps  demo.Deps
 }
 
-func setup(t *testing.T, e store.Engine, at time.Time) *env {
+func setup(t testing.TB, e store.Engine, at time.Time) *env {
 	t.Helper()
 	clock := &ctip.FixedClock{T: at}
 	db := dbtest.Open(t, e, dbtest.Options{Clock: clock})
-	svc := &intake.Service{Store: db, Directory: db, Places: places, Clock: clock, Policy: legal.DefaultPolicy(),
-		Calendar: func() *legal.Calendar { return legal.NewCalendar() }}
-	return &env{db: db, clock: clock, deps: demo.Deps{Auth: auth.New(db, clock), Intake: svc, Places: places, Clock: clock,
-		Counts: db, Seed: 42, Items: 120}}
+	return &env{db: db, clock: clock, deps: deps(db, clock)}
+}
+
+// deps wires the services as cmd/ctip does.
+func deps(db *store.DB, clock *ctip.FixedClock) demo.Deps {
+	cals := &casefile.Calendars{Store: db, Clock: clock}
+	in := &intake.Service{Store: db, Directory: db, Places: places, Clock: clock, Policy: legal.DefaultPolicy(), Calendar: cals.Current}
+	cs := &casefile.Service{Store: db, Directory: db, Intake: db, Places: places, Notify: &notify.Service{Store: db, Clock: clock},
+		Catalogue: legal.DefaultCatalogue(), Clock: clock, Policy: in.Policy, Calendar: cals.Current, Settings: cals.Settings}
+	pl := placesAdapter{places}
+	ps := &person.Service{Store: db, Places: pl, Clock: clock, Records: records{in, cs}}
+	vs := &victim.Service{Store: db, Persons: ps, People: db, Places: pl, Clock: clock}
+	return demo.Deps{Auth: auth.New(db, clock), Intake: in, Cases: cs, Persons: ps, Victims: vs, Places: places, Clock: clock,
+		Counts: db, Seed: 42, Items: 100}
+}
+
+// placesAdapter adds the ethnic-group check to geo.Places (as cmd/ctip).
+type placesAdapter struct{ *geo.Places }
+
+func (p placesAdapter) EthnicExists(code string) bool {
+	for _, e := range p.Ethnics {
+		if e.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// records lets the registry link persons to the items and cases the actor
+// may see (as cmd/ctip).
+type records struct {
+	intake *intake.Service
+	cases  *casefile.Service
+}
+
+func (r records) CheckRecord(ctx context.Context, recordType, recordID string) (ctip.ID, error) {
+	id, err := ctip.ParseID(recordID)
+	if err != nil {
+		return ctip.NilID, ctip.ErrNotFound()
+	}
+	switch recordType {
+	case "intake_item":
+		v, err := r.intake.Get(ctx, id)
+		if err != nil {
+			return ctip.NilID, err
+		}
+		return v.Item.UnitID, nil
+	case "case":
+		v, err := r.cases.Get(ctx, id)
+		if err != nil {
+			return ctip.NilID, err
+		}
+		return v.Case.UnitID, nil
+	}
+	return ctip.NilID, ctip.ErrNotFound()
 }
 
 func sys() context.Context { return ctip.WithActor(context.Background(), ctip.SystemActor("test")) }
@@ -49,7 +104,8 @@ func sys() context.Context { return ctip.WithActor(context.Background(), ctip.Sy
 func counts(t *testing.T, db *store.DB) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	for _, table := range []string{"units", "users", "intake_items", "intake_events", "audit_events"} {
+	for _, table := range []string{"units", "users", "intake_items", "intake_events", "audit_events", "cases", "case_events", "persons",
+		"person_roles", "victims", "victim_events", "campaigns"} {
 		var n int
 		if err := db.QueryRow(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 			t.Fatalf("count %s: %v", table, err)
@@ -68,7 +124,7 @@ func allItems(t *testing.T, db *store.DB) []*intake.Item {
 	return page.Items
 }
 
-func TestLoadBuildsALivingProvince(t *testing.T) {
+func TestDemoBuildsALivingProvince(t *testing.T) {
 	for _, e := range dbtest.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			f := setup(t, e, now)
@@ -80,21 +136,23 @@ func TestLoadBuildsALivingProvince(t *testing.T) {
 			var seq0 int64
 			f.db.QueryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&seq0)
 
-			var calls, last int
+			var calls int
+			var last demo.Progress
 			start := time.Now()
-			res, err := demo.Load(ctx, f.deps, func(done, total int) {
+			res, err := demo.Load(ctx, f.deps, func(p demo.Progress) {
 				calls++
-				if done != last+1 || total != 120 {
-					t.Errorf("progress(%d, %d) after %d", done, total, last)
+				if p.Done <= last.Done || p.Total != last.Total && last.Total != 0 || p.ItemsTotal != 100 {
+					t.Errorf("progress %+v after %+v", p, last)
 				}
-				last = done
+				last = p
 			})
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%s: loaded %d items in %v; %v", e, res.Items, time.Since(start).Round(time.Millisecond), res.ByStatus)
-			if calls != 120 || last != 120 {
-				t.Errorf("progress called %d times, last %d", calls, last)
+			t.Logf("%s: loaded %d items, %d cases, %d persons, %d victims in %v; %v %v %v", e, res.Items, res.Cases, res.Persons, res.Victims,
+				time.Since(start).Round(time.Millisecond), res.ByStatus, res.ByStage, res.ByVictim)
+			if last.Done != last.Total || last.Items != 100 || last.Cases != res.Cases || last.Victims != res.Victims || calls > last.Total {
+				t.Errorf("progress called %d times, last %+v", calls, last)
 			}
 			if !f.clock.T.Equal(now) {
 				t.Errorf("clock left at %v, want %v", f.clock.T, now)
@@ -133,7 +191,7 @@ func TestLoadBuildsALivingProvince(t *testing.T) {
 
 			// Every item, every status, every deadline situation.
 			items := allItems(t, f.db)
-			if len(items) != 120 || res.Items != 120 {
+			if len(items) != 100 || res.Items != 100 {
 				t.Fatalf("%d items stored, result says %d", len(items), res.Items)
 			}
 			today := ctip.DateOf(now)
@@ -249,6 +307,10 @@ func TestLoadBuildsALivingProvince(t *testing.T) {
 			}
 			rows.Close()
 
+			checkCases(t, f, res)
+			checkPersons(t, f, res)
+			checkVictims(t, f, res)
+
 			// Every role has an account that logs in straight to a full session.
 			roles := map[string]bool{}
 			for _, a := range res.Accounts {
@@ -307,7 +369,7 @@ func mapsEqual(a, b map[string]int) bool {
 	return true
 }
 
-func TestLoadRefusesDatabaseWithRecords(t *testing.T) {
+func TestDemoRefusesDatabaseWithRecords(t *testing.T) {
 	for _, e := range dbtest.Engines {
 		t.Run(string(e), func(t *testing.T) {
 			f := setup(t, e, now)
@@ -341,10 +403,10 @@ func TestLoadRefusesDatabaseWithRecords(t *testing.T) {
 	}
 }
 
-// TestLoadOtherSeedsAndDates runs smaller loads with other seeds and other
+// TestDemoOtherSeedsAndDates runs smaller loads with other seeds and other
 // "now"s (across Tết, year ends and month ends) so that the planned dates
 // meet the service's rules whatever the calendar.
-func TestLoadOtherSeedsAndDates(t *testing.T) {
+func TestDemoOtherSeedsAndDates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
@@ -366,12 +428,16 @@ func TestLoadOtherSeedsAndDates(t *testing.T) {
 					t.Errorf("no item in status %s: %v", st, res.ByStatus)
 				}
 			}
+			if res.Cases < 5 || res.Accused == 0 || res.Persons == 0 || res.Victims == 0 || res.Campaigns == 0 {
+				t.Errorf("%d cases, %d accused, %d persons, %d victims, %d campaigns", res.Cases, res.Accused, res.Persons, res.Victims, res.Campaigns)
+			}
+			t.Logf("%v %v", res.ByStage, res.ByVictim)
 		})
 	}
 }
 
-// TestSameSeedSameProvince checks that a seed reproduces the items.
-func TestSameSeedSameProvince(t *testing.T) {
+// TestDemoSameSeedSameProvince checks that a seed reproduces the items.
+func TestDemoSameSeedSameProvince(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
@@ -385,6 +451,20 @@ func TestSameSeedSameProvince(t *testing.T) {
 		var got []string
 		for _, it := range allItems(t, f.db) {
 			got = append(got, it.Reference+" "+string(it.Status)+" "+it.ReceivedAt.String()+" "+it.Deadline.String())
+		}
+		cases, err := f.db.ListCases(context.Background(), casefile.Filter{}, ctip.Scope{All: true}, ctip.PageRequest{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cases.Items {
+			got = append(got, c.Reference+" "+string(c.Stage)+" "+c.InstitutedOn.String()+" "+c.NextDue.String()+" "+casefile.FormatCharges(c.Charges))
+		}
+		files, err := f.db.ListFiles(context.Background(), victim.Filter{}, ctip.PageRequest{Limit: 200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range files.Items {
+			got = append(got, v.Pseudonym+" "+string(v.Status)+" "+v.ReceivedAt.String()+" "+v.ClosedOn.String())
 		}
 		if run == 0 {
 			first = got
@@ -403,13 +483,32 @@ func BenchmarkLoad(b *testing.B) {
 				b.StopTimer()
 				clock := &ctip.FixedClock{T: now}
 				db := dbtest.Open(b, e, dbtest.Options{Clock: clock})
-				svc := &intake.Service{Store: db, Directory: db, Places: places, Clock: clock, Policy: legal.DefaultPolicy()}
-				deps := demo.Deps{Auth: auth.New(db, clock), Intake: svc, Places: places, Clock: clock, Counts: db, Seed: 1}
+				deps := deps(db, clock)
+				deps.Seed, deps.Items = 1, 0
 				b.StartTimer()
 				if _, err := demo.Load(context.Background(), deps, nil); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
+	}
+}
+
+// TestDemoIntakeOnly: without the case, person and victim services (as
+// tools/seed runs it) the loader builds the units, accounts and items only.
+func TestDemoIntakeOnly(t *testing.T) {
+	f := setup(t, store.SQLite, now)
+	f.deps.Cases, f.deps.Persons, f.deps.Victims, f.deps.Items = nil, nil, nil, 30
+	res, err := demo.Load(context.Background(), f.deps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := counts(t, f.db); res.Items != 30 || c["intake_items"] != 30 || c["cases"] != 0 || c["persons"] != 0 || c["victims"] != 0 {
+		t.Errorf("intake-only load: %+v %v", res, c)
+	}
+	g := setup(t, store.SQLite, now)
+	g.deps.Victims = nil
+	if _, err := demo.Load(context.Background(), g.deps, nil); err == nil {
+		t.Error("a load with cases but no victims")
 	}
 }

@@ -144,11 +144,15 @@ type plan struct {
 	recv     *receiver
 	place    string // "xã Mường Nhé", for notes
 	steps    []step
-	pos      int
 	id       ctip.ID
 	version  int
 	status   intake.Status
 	reassign bool
+
+	story   story        // what the content says, for the case and victims that follow
+	commune string       // the commune of the events (or of the victim's home when abroad)
+	officer string       // the investigator assigned last
+	item    *intake.Item // the item as the service last returned it
 }
 
 // planAll plans n items. Scenarios are dealt by quota (so that every state
@@ -202,6 +206,7 @@ func (l *loader) planItem(idx int, sc scenario, variant int) *plan {
 		l.content(p, received)
 		pl := &planner{l: l, p: p, on: ctip.DateOf(received), cur: received}
 		pl.build(sc, variant)
+		p.officer = pl.officer
 		if len(p.steps) > 0 && p.steps[len(p.steps)-1].at.Before(l.end.Add(-time.Minute)) {
 			return p
 		}

@@ -110,11 +110,28 @@ func (g gen) money(lo, hi, step int) string {
 }
 
 // story is what a template writes: the summary body, the persons mentioned,
-// and whether the events took place abroad (for the place fields).
+// and whether the events took place abroad (for the place fields); and, for
+// the case and the victim files that may follow, who the story names.
 type story struct {
 	body    string
 	persons string
 	abroad  string // "CN" or "LA" when the place of the events is abroad
+
+	victims   []figure // the persons harmed, as the story names them
+	suspects  []figure // the suspects it names (a name may be only a given name)
+	witnesses []figure // others it names (persons taken across the border …)
+	others    int      // victims it counts without naming them
+	home      bool     // the victim is already back (escaped, handed over)
+	dest      string   // where the victim was taken: "CN", "LA"
+	exploit   string   // HTCDS exploitation type
+}
+
+// figure is a person a story names.
+type figure struct {
+	name   string // full name; a given name alone when only that is known
+	alias  bool   // name is only what the suspect called themselves
+	age    int    // 0 unknown
+	female bool
 }
 
 // tmpl is a summary template for one kind of trafficking-related information.
@@ -154,6 +171,7 @@ var templates = []tmpl{
 				"Ngày %s, %s rời nhà; đến nay gia đình không liên lạc được, có thông tin %s bị giữ giấy tờ và bị ép làm việc không được trả lương.",
 				v, age, c.village, c.commune, g.pick(recruiters), g.pick(chinaPlaces), g.money(8, 15, 1), before(c.on, g, 5, 60), v, v),
 			persons: fmt.Sprintf("Người bị hại: %s (%d tuổi). Đối tượng nghi vấn: người môi giới chưa rõ nhân thân.", v, age),
+			victims: []figure{{name: v, age: age, female: true}}, dest: "CN", exploit: "ForcedLabour",
 		}
 	}},
 	{article: "150", weight: flat(12), write: func(g gen, c scene) story {
@@ -163,6 +181,8 @@ var templates = []tmpl{
 				"Ngày %s, %s gọi điện về bằng số điện thoại Trung Quốc, cho biết đã bị đưa sang %s, bị ép lấy chồng người địa phương và không có tiền để về.",
 				v, age, c.village, c.commune, before(c.on, g, 1, 30), v, g.pick(chinaPlaces)),
 			persons: fmt.Sprintf("Người bị hại: %s (%d tuổi). Đối tượng nghi vấn: nam thanh niên tự xưng tên Lử, khoảng 25 tuổi.", v, age),
+			victims: []figure{{name: v, age: age, female: true}}, suspects: []figure{{name: "Lử", alias: true, age: 25}},
+			dest: "CN", exploit: "ForcedMarriage",
 		}
 		if g.rng.IntN(4) == 0 {
 			s.abroad = "CN"
@@ -170,12 +190,18 @@ var templates = []tmpl{
 		return s
 	}},
 	{article: "151", weight: flat(8), write: func(g gen, c scene) story {
-		v, age := g.person(g.rng.IntN(3) > 0), g.between(11, 15)
+		female := g.rng.IntN(3) > 0
+		v, age := g.person(female), g.between(11, 15)
+		exploit := "ForcedMarriage"
+		if !female {
+			exploit = "ChildLabour"
+		}
 		return story{
 			body: fmt.Sprintf("Cháu %s (%d tuổi), học sinh Trường PTDTBT THCS %s, bỏ học từ ngày %s. Người dân thấy cháu đi cùng một phụ nữ lạ "+
 				"về hướng đường mòn biên giới; gia đình nghi cháu bị đưa sang Trung Quốc để bán.",
 				v, age, strings.TrimPrefix(strings.TrimPrefix(c.commune, "xã "), "phường "), before(c.on, g, 2, 20)),
 			persons: fmt.Sprintf("Người bị hại: cháu %s (%d tuổi). Đối tượng nghi vấn: phụ nữ khoảng 40 tuổi, chưa rõ nhân thân.", v, age),
+			victims: []figure{{name: v, age: age, female: female}}, suspects: []figure{{age: 40, female: true}}, dest: "CN", exploit: exploit,
 		}
 	}},
 	{article: "150", weight: flat(10), write: func(g gen, c scene) story {
@@ -185,6 +211,7 @@ var templates = []tmpl{
 				"Sang đến nơi, %s bị thu điện thoại, bị ép làm việc lừa đảo qua mạng; gia đình bị đòi %s tiền chuộc.",
 				v, age, c.commune, g.pick(nicknames), g.pick(laosPlaces), g.money(10, 20, 1), v, g.money(50, 200, 10)),
 			persons: fmt.Sprintf("Người bị hại: %s (%d tuổi). Đối tượng nghi vấn: chủ tài khoản mạng xã hội tuyển dụng.", v, age),
+			victims: []figure{{name: v, age: age, female: true}}, dest: "LA", exploit: "ForcedLabour",
 		}
 		if g.rng.IntN(3) == 0 {
 			s.abroad = "LA"
@@ -193,12 +220,15 @@ var templates = []tmpl{
 	}},
 	{article: "150", weight: flat(6), write: func(g gen, c scene) story {
 		v, age, k := g.person(false), g.between(18, 30), g.between(2, 6)
+		body := fmt.Sprintf("Anh %s (%d tuổi) cùng %d thanh niên ở %s, %s được giới thiệu sang Đặc khu kinh tế Tam giác vàng (Bokeo, Lào) làm bảo vệ. "+
+			"Tại đây các anh bị bán lại cho một công ty, bị đánh đập, ép làm việc 16 giờ mỗi ngày; anh %s trốn được về qua %s ngày %s.",
+			v, age, k, c.village, c.commune, v, g.pick(gates), before(c.on, g, 1, 10))
+		sus := g.person(false)
 		return story{
-			body: fmt.Sprintf("Anh %s (%d tuổi) cùng %d thanh niên ở %s, %s được giới thiệu sang Đặc khu kinh tế Tam giác vàng (Bokeo, Lào) làm bảo vệ. "+
-				"Tại đây các anh bị bán lại cho một công ty, bị đánh đập, ép làm việc 16 giờ mỗi ngày; anh %s trốn được về qua %s ngày %s.",
-				v, age, k, c.village, c.commune, v, g.pick(gates), before(c.on, g, 1, 10)),
-			persons: fmt.Sprintf("Người bị hại: %s (%d tuổi) và %d người khác. Đối tượng nghi vấn: %s.", v, age, k, g.person(false)),
+			body:    body,
+			persons: fmt.Sprintf("Người bị hại: %s (%d tuổi) và %d người khác. Đối tượng nghi vấn: %s.", v, age, k, sus),
 			abroad:  "LA",
+			victims: []figure{{name: v, age: age}}, suspects: []figure{{name: sus}}, others: k, home: true, dest: "LA", exploit: "ForcedLabour",
 		}
 	}},
 	{article: "154", weight: flat(4), write: func(g gen, c scene) story {
@@ -207,7 +237,8 @@ var templates = []tmpl{
 			body: fmt.Sprintf("Anh %s (%d tuổi), %s, cho biết một tài khoản Facebook tên \"%s\" liên hệ đề nghị mua một quả thận với giá %s, "+
 				"hẹn đưa sang %s để phẫu thuật, đã chuyển trước %s tiền \"đặt cọc\".",
 				v, age, c.commune, g.pick(nicknames), g.money(200, 400, 50), g.pick(chinaPlaces), g.money(5, 20, 5)),
-			persons: fmt.Sprintf("Người liên quan: %s (%d tuổi). Đối tượng nghi vấn: chủ tài khoản mạng xã hội.", v, age),
+			persons:   fmt.Sprintf("Người liên quan: %s (%d tuổi). Đối tượng nghi vấn: chủ tài khoản mạng xã hội.", v, age),
+			witnesses: []figure{{name: v, age: age}}, home: true, dest: "CN", exploit: "OrganRemoval",
 		}
 	}},
 	{article: "348", weight: borderHeavy(8, 30), write: func(g gen, c scene) story {
@@ -220,20 +251,27 @@ var templates = []tmpl{
 		if c.atBorder {
 			who, said = "Tổ công tác "+c.post+" phát hiện", "Tại chỗ, %s khai được"
 		}
+		body := fmt.Sprintf("%s %d công dân trú tại %s đang được %s dẫn đường qua lối mở gần %s để sang %s làm thuê. ",
+			who, k, c.commune, guide, c.village, dest) +
+			fmt.Sprintf(said, guide) + fmt.Sprintf(" một người ở bên kia biên giới trả %s cho mỗi người đưa qua.", g.money(1, 5, 1))
+		w1, w2 := g.person(true), g.person(false)
 		return story{
-			body: fmt.Sprintf("%s %d công dân trú tại %s đang được %s dẫn đường qua lối mở gần %s để sang %s làm thuê. ",
-				who, k, c.commune, guide, c.village, dest) +
-				fmt.Sprintf(said, guide) + fmt.Sprintf(" một người ở bên kia biên giới trả %s cho mỗi người đưa qua.", g.money(1, 5, 1)),
-			persons: fmt.Sprintf("Đối tượng: %s (người dẫn đường). Những người được đưa đi: %s, %s và %d người khác.", guide, g.person(true), g.person(false), k-2),
+			body:      body,
+			persons:   fmt.Sprintf("Đối tượng: %s (người dẫn đường). Những người được đưa đi: %s, %s và %d người khác.", guide, w1, w2, k-2),
+			suspects:  []figure{{name: guide}},
+			witnesses: []figure{{name: w1, female: true}, {name: w2}},
 		}
 	}},
 	{article: "349", weight: flat(10), write: func(g gen, c scene) story {
 		k := g.between(4, 15)
+		body := fmt.Sprintf("Một nhóm đối tượng thu của %d người dân %s mỗi người %s để đưa sang %s qua đường mòn và bố trí ở lại làm việc trái phép; "+
+			"hiện nhiều người bị giữ lại nơi làm việc và buộc nộp thêm tiền mới được về.",
+			k, c.commune, g.money(15, 40, 5), g.pick(chinaPlaces))
+		s1, s2, w1 := g.person(false), g.person(true), g.person(false)
 		return story{
-			body: fmt.Sprintf("Một nhóm đối tượng thu của %d người dân %s mỗi người %s để đưa sang %s qua đường mòn và bố trí ở lại làm việc trái phép; "+
-				"hiện nhiều người bị giữ lại nơi làm việc và buộc nộp thêm tiền mới được về.",
-				k, c.commune, g.money(15, 40, 5), g.pick(chinaPlaces)),
-			persons: fmt.Sprintf("Đối tượng nghi vấn: %s, %s. Người bị đưa đi: %s và %d người khác.", g.person(false), g.person(true), g.person(false), k-1),
+			body:     body,
+			persons:  fmt.Sprintf("Đối tượng nghi vấn: %s, %s. Người bị đưa đi: %s và %d người khác.", s1, s2, w1, k-1),
+			suspects: []figure{{name: s1}, {name: s2, female: true}}, witnesses: []figure{{name: w1}},
 		}
 	}},
 	{article: "151", weight: flat(4), write: func(g gen, c scene) story {
@@ -241,15 +279,21 @@ var templates = []tmpl{
 		return story{
 			body: fmt.Sprintf("%s (%d tuổi), %s, đang mang thai tháng thứ tám, được một phụ nữ hứa trả %s nếu sang %s sinh con và để lại con cho người khác nuôi.",
 				v, age, c.commune, g.money(30, 80, 10), g.pick(chinaPlaces)),
-			persons: fmt.Sprintf("Người liên quan: %s (%d tuổi). Đối tượng nghi vấn: phụ nữ tự xưng tên Lan.", v, age),
+			persons:   fmt.Sprintf("Người liên quan: %s (%d tuổi). Đối tượng nghi vấn: phụ nữ tự xưng tên Lan.", v, age),
+			witnesses: []figure{{name: v, age: age, female: true}}, suspects: []figure{{name: "Lan", alias: true, female: true}},
+			dest: "CN", exploit: "ForcedAdoption",
 		}
 	}},
 	{article: "153", weight: flat(3), write: func(g gen, c scene) story {
-		v, age := g.person(g.rng.IntN(2) == 0), g.between(3, 12)
+		female := g.rng.IntN(2) == 0
+		v, age := g.person(female), g.between(3, 12)
+		body := fmt.Sprintf("Cháu %s (%d tuổi) bị một người quen của gia đình đưa khỏi %s từ ngày %s; đối tượng gọi điện đòi gia đình %s mới trả cháu.",
+			v, age, c.village, before(c.on, g, 1, 5), g.money(20, 100, 10))
+		sus := g.person(false)
 		return story{
-			body: fmt.Sprintf("Cháu %s (%d tuổi) bị một người quen của gia đình đưa khỏi %s từ ngày %s; đối tượng gọi điện đòi gia đình %s mới trả cháu.",
-				v, age, c.village, before(c.on, g, 1, 5), g.money(20, 100, 10)),
-			persons: fmt.Sprintf("Người bị hại: cháu %s (%d tuổi). Đối tượng: %s.", v, age, g.person(false)),
+			body:    body,
+			persons: fmt.Sprintf("Người bị hại: cháu %s (%d tuổi). Đối tượng: %s.", v, age, sus),
+			victims: []figure{{name: v, age: age, female: female}}, suspects: []figure{{name: sus}}, home: true,
 		}
 	}},
 	{article: "347", weight: borderHeavy(1, 8), write: func(g gen, c scene) story {
@@ -265,17 +309,23 @@ var templates = []tmpl{
 	}},
 	{article: "350", weight: flat(1), write: func(g gen, c scene) story {
 		v := g.person(false)
+		body := fmt.Sprintf("Anh %s, %s, cho biết bị chủ nợ đe dọa, ép phải trốn sang Lào làm thuê để trả khoản nợ %s.", v, c.commune, g.money(30, 120, 10))
+		sus := g.person(false)
 		return story{
-			body:    fmt.Sprintf("Anh %s, %s, cho biết bị chủ nợ đe dọa, ép phải trốn sang Lào làm thuê để trả khoản nợ %s.", v, c.commune, g.money(30, 120, 10)),
-			persons: fmt.Sprintf("Người bị hại: %s. Đối tượng: chủ nợ %s.", v, g.person(false)),
+			body:    body,
+			persons: fmt.Sprintf("Người bị hại: %s. Đối tượng: chủ nợ %s.", v, sus),
+			victims: []figure{{name: v}}, suspects: []figure{{name: sus}}, home: true,
 		}
 	}},
 	{article: "other", weight: flat(5), write: func(g gen, c scene) story {
 		v := g.person(true)
+		body := fmt.Sprintf("Chị %s, %s, cho biết bị một người nhận %s \"phí hồ sơ\" hứa đưa đi xuất khẩu lao động tại Hàn Quốc rồi cắt liên lạc; nghi có dấu hiệu mua bán người.",
+			v, c.commune, g.money(30, 90, 10))
+		sus := g.person(false)
 		return story{
-			body: fmt.Sprintf("Chị %s, %s, cho biết bị một người nhận %s \"phí hồ sơ\" hứa đưa đi xuất khẩu lao động tại Hàn Quốc rồi cắt liên lạc; nghi có dấu hiệu mua bán người.",
-				v, c.commune, g.money(30, 90, 10)),
-			persons: fmt.Sprintf("Người bị hại: %s. Đối tượng: %s.", v, g.person(false)),
+			body:    body,
+			persons: fmt.Sprintf("Người bị hại: %s. Đối tượng: %s.", v, sus),
+			victims: []figure{{name: v, female: true}}, suspects: []figure{{name: sus}}, home: true,
 		}
 	}},
 }
@@ -292,6 +342,7 @@ func handoverStory(g gen, c scene, country string) story {
 			"Các nạn nhân khai bị lừa sang %s làm việc rồi bị bán cho người khác.", before(c.on, g, 0, 2), gate, k, v, age, c.commune, place),
 		persons: fmt.Sprintf("Người bị hại: %s (%d tuổi) và %d người khác.", v, age, k-1),
 		abroad:  country,
+		victims: []figure{{name: v, age: age, female: true}}, others: k - 1, home: true, dest: country, exploit: "ForcedMarriage",
 	}
 }
 

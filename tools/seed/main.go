@@ -107,8 +107,9 @@ func run(ctx context.Context, data, dbURL string, items int, seed int64, batchSi
 	start := time.Now()
 	last := time.Time{}
 	res, err := demo.Load(ctx, demo.Deps{Auth: authSvc, Intake: svc, Places: places, Clock: clock, Counts: db, Seed: seed, Items: items},
-		func(done, total int) {
-			if time.Since(last) > 5*time.Second || done == total {
+		func(p demo.Progress) {
+			done, total := p.Items, p.ItemsTotal
+			if time.Since(last) > 5*time.Second || p.Done == p.Total {
 				last = time.Now()
 				var ms runtime.MemStats
 				runtime.ReadMemStats(&ms)
