@@ -133,6 +133,8 @@ CREATE TABLE notifications (
     UNIQUE (user_id, dedup_key)
 );
 CREATE INDEX notifications_user ON notifications (user_id, created_at);
+-- The unread badge of every page counts these (without it: one row read per notification).
+CREATE INDEX notifications_unread ON notifications (user_id, read_at);
 
 -- +goose Down
 DROP TABLE intake_counts;
