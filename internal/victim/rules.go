@@ -127,17 +127,23 @@ type EssentialClock struct {
 	Left     int
 	Over     bool
 	Extended bool
+	Stopped  ctip.Date // the file was closed: the support ended that day
 }
 
-// EssentialClockOf computes the clock.
+// EssentialClockOf computes the clock. It stops when the file is closed
+// (the person has left the support), so a closed file is never "over".
 func EssentialClockOf(f *File, today ctip.Date) EssentialClock {
 	if f.EssentialStart.IsZero() {
 		return EssentialClock{}
 	}
 	c := EssentialClock{Start: f.EssentialStart, LastDay: f.EssentialStart.AddDays(EssentialDays - 1), Extended: f.EssentialExt != ""}
-	c.Used = f.EssentialStart.DaysUntil(today) + 1
-	c.Left = today.DaysUntil(c.LastDay)
-	c.Over = c.Left < 0
+	end := today
+	if !f.ClosedOn.IsZero() && f.ClosedOn.Before(today) {
+		end, c.Stopped = f.ClosedOn, f.ClosedOn
+	}
+	c.Used = f.EssentialStart.DaysUntil(end) + 1
+	c.Left = end.DaysUntil(c.LastDay)
+	c.Over = c.Stopped.IsZero() && c.Left < 0 && !c.Extended
 	return c
 }
 

@@ -355,3 +355,20 @@ func TestFollowUpsUntilClosure(t *testing.T) {
 		}
 	})
 }
+
+func TestEssentialClockStopsAtClosureAndExtension(t *testing.T) {
+	start := ctip.NewDate(2026, 1, 1)
+	today := ctip.NewDate(2026, 8, 1) // 213 days later
+	open := &victim.File{EssentialStart: start}
+	if c := victim.EssentialClockOf(open, today); !c.Over || c.LastDay != ctip.NewDate(2026, 4, 30) {
+		t.Fatalf("open file beyond 120 days: %+v", c)
+	}
+	closed := &victim.File{EssentialStart: start, ClosedOn: ctip.NewDate(2026, 3, 1)}
+	if c := victim.EssentialClockOf(closed, today); c.Over || c.Stopped != closed.ClosedOn || c.Used != 60 {
+		t.Fatalf("closed file: %+v", c)
+	}
+	extended := &victim.File{EssentialStart: start, EssentialExt: "12/QĐ-SYT"}
+	if c := victim.EssentialClockOf(extended, today); c.Over {
+		t.Fatalf("extended beyond 120 days by a decision: %+v", c)
+	}
+}

@@ -105,6 +105,7 @@ func (s *Server) Init() error {
 			return t.In(ctip.Vietnam).Format("02/01/2006 15:04")
 		},
 		"isoday":  func(d ctip.Date) string { return d.String() },
+		"dateof":  func(t time.Time) ctip.Date { return ctip.DateOf(t) },
 		"add":     func(a, b int) int { return a + b },
 		"int64kb": func(n int64) int { return int((n + 1023) / 1024) },
 		"sub":     func(a, b int) int { return a - b },
