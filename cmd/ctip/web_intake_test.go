@@ -76,6 +76,14 @@ func TestWebListFiltersAndOversight(t *testing.T) {
 		if r.StatusCode != 200 || !strings.Contains(r.text(), h.item.Reference) {
 			t.Errorf("status filter hides the item: %d", r.StatusCode)
 		}
+		// References are numbered per receiving unit: the list names the unit with each.
+		ru, err := h.app.db.GetUnit(t0(), h.item.ReceivingUnitID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(r.text(), h.item.Reference+`</a><br><span class="muted small">`+ru.Code+`</span>`) {
+			t.Errorf("the list does not qualify %s with its receiving unit %s", h.item.Reference, ru.Code)
+		}
 		link := `href="/intake/` + h.item.ID.String() + `"`
 		r = c.get("/intake?view=unit&status=prosecuted")
 		if strings.Contains(r.text(), link) {

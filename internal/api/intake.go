@@ -72,6 +72,14 @@ type Ref struct {
 	Name string  `json:"name"`
 }
 
+// UnitRef names a unit with its code, where the code qualifies a reference
+// number (references are numbered per receiving unit and year).
+type UnitRef struct {
+	ID   ctip.ID `json:"id"`
+	Name string  `json:"name,omitempty"`
+	Code string  `json:"code"`
+}
+
 // ItemDTO is an intake item as the API shows it.
 type ItemDTO struct {
 	ID                  ctip.ID           `json:"id"`
@@ -93,7 +101,7 @@ type ItemDTO struct {
 	CommuneCode         string            `json:"commune_code,omitempty"`
 	CountryCode         string            `json:"country_code,omitempty"`
 	OffenceArticle      string            `json:"offence_article"`
-	ReceivingUnit       Ref               `json:"receiving_unit"`
+	ReceivingUnit       UnitRef           `json:"receiving_unit"`
 	Unit                Ref               `json:"unit"`
 	AssignedTo          *Ref              `json:"assigned_to"`
 	Reporter            map[string]bool   `json:"reporter"`
@@ -155,7 +163,7 @@ func (s *Server) itemDTO(it *intake.Item, lang string) ItemDTO {
 		Deadline: datePtr(it.Deadline), DeadlineState: string(intake.StateOf(it, today)), NoticeDue: it.NoticeDue,
 		ProcuracyNotifiedOn: datePtr(it.ProcuracyNotifiedOn), Summary: it.Summary, Persons: it.Persons,
 		ProvinceCode: it.ProvinceCode, CommuneCode: it.CommuneCode, CountryCode: it.CountryCode, OffenceArticle: it.OffenceArticle,
-		ReceivingUnit: Ref{it.ReceivingUnitID, it.ReceivingUnitName}, Unit: Ref{it.UnitID, it.UnitName},
+		ReceivingUnit: UnitRef{it.ReceivingUnitID, it.ReceivingUnitName, it.ReceivingUnitCode}, Unit: Ref{it.UnitID, it.UnitName},
 		Reporter:            map[string]bool{"anonymous": it.Reporter.Anonymous, "protected": !it.Reporter.Anonymous},
 		BodyExtensionMonths: it.BodyExtensionMonths, ProcuracyExtended: it.ProcuracyExtended,
 		Version: it.Version, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,

@@ -174,6 +174,9 @@ type Item struct {
 	// Filled by reads, for display and scope checks.
 	ReceivingUnitPath string
 	ReceivingUnitName string
+	// ReceivingUnitCode qualifies the reference: references are numbered per
+	// receiving unit and year, so TB-2026-000123 exists once in each unit.
+	ReceivingUnitCode string
 	UnitPath          string
 	UnitName          string
 	AssignedName      string
