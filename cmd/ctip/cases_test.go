@@ -87,6 +87,9 @@ func caseFill(h *harness, pattern string) string {
 	if strings.Contains(pattern, "/measures/") {
 		op = "extend"
 	}
+	if strings.Contains(pattern, "/charges/") {
+		op = "supplement"
+	}
 	r := strings.NewReplacer("{id}", id, "{action}", "extend_investigation", "{acc}", f.accused.String(), "{m}", f.measure.String(),
 		"{op}", op, "{att}", f.att.String())
 	return r.Replace(pattern)
@@ -123,6 +126,11 @@ func init() {
 	}
 	// Measures are extended by the procuracy's decision too (Arts 118, 173).
 	for _, r := range []string{"GET /cases/{id}/measures/{m}/{op}", "POST /cases/{id}/measures/{m}/{op}", "POST /api/v1/cases/{id}/measures/{m}/{op}"} {
+		allow(r, seers...)
+	}
+	// Changing or supplementing the decision to institute (CPC Arts 156, 180):
+	// the investigating unit, and the procuracy itself.
+	for _, r := range []string{"GET /cases/{id}/charges/{op}", "POST /cases/{id}/charges/{op}", "POST /api/v1/cases/{id}/charges"} {
 		allow(r, seers...)
 	}
 	// Key cases: the bodies' representatives; the court cannot see the case before the indictment.

@@ -25,6 +25,7 @@ func (s *Server) caseRoutes() []httpx.Route {
 		perm("GET", "/api/v1/cases", ctip.PermCaseRead, s.caseList),
 		perm("GET", "/api/v1/cases/board", ctip.PermCaseRead, s.caseBoard),
 		perm("GET", "/api/v1/cases/{id}", ctip.PermCaseRead, s.caseGet),
+		perm("POST", "/api/v1/cases/{id}/charges", ctip.PermCaseRead, s.caseCharges),
 		perm("POST", "/api/v1/cases/{id}/accused", ctip.PermCaseWrite, s.caseAccused),
 		perm("POST", "/api/v1/cases/{id}/accused/{acc}/{op}", ctip.PermCaseRead, s.caseAccusedOp),
 		perm("POST", "/api/v1/cases/{id}/measures", ctip.PermCaseRead, s.caseMeasure),

@@ -424,6 +424,9 @@ type View struct {
 	// NextExtension is the longest the running stage clock's next
 	// extension may be (zero: none left).
 	NextExtension legal.Period
+	// CanCharge: the actor may change or supplement the decisions to
+	// institute proceedings now (CPC Arts 156, 180; ChargeBody).
+	CanCharge bool
 }
 
 // Get returns a case with everything on its page.
@@ -501,6 +504,8 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 	v.CanWrite = CanWrite(a, c) && !c.Stage.Closed()
 	v.CanMeasure = !c.Stage.Closed() && canAs(a, c, PermOf(v.Holder))
 	v.CanNote = CanWrite(a, c) || canAs(a, c, ctip.PermCaseProcuracy) || canAs(a, c, ctip.PermCaseCourt)
+	_, cerr := ChargeBody(a, c)
+	v.CanCharge = cerr == nil
 	v.MyBody = BodyOfUnit(a.UnitKind)
 	for _, op := range []string{"propose", "agree", "withdraw"} {
 		if s.keyPermitted(a, c, op) == nil {

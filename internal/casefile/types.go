@@ -21,6 +21,7 @@ import (
 	"ctip/internal/auth"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
+	"ctip/internal/notify"
 )
 
 // Stage is where a case stands in the criminal procedure (giai đoạn tố tụng).
@@ -511,7 +512,10 @@ type Write struct {
 	Attachment *Attachment
 	// LinkIntake sets intake_items.case_id of the source item (on create).
 	LinkIntake ctip.NullID
-	Audit      ctip.AuditEvent
+	// Notifications are sent in the same transaction (a decision the law
+	// requires to reach another body).
+	Notifications []notify.Notification
+	Audit         ctip.AuditEvent
 }
 
 // DueClock is a running clock with what the reminder job needs.

@@ -137,6 +137,9 @@ func (db *DB) WriteCase(ctx context.Context, w casefile.Write) error {
 				return mapErr(err, "case event")
 			}
 		}
+		if _, err := insertNotifications(ctx, tx, w.Notifications); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, w.Audit)
 	})
 }

@@ -18,20 +18,29 @@ const argSep = "\x1f"
 func (db *DB) AddNotifications(ctx context.Context, ns []notify.Notification) (int, error) {
 	added := 0
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		for _, n := range ns {
-			res, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, kind, msg_key, args, link, record_type, record_id, dedup_key, created_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, dedup_key) DO NOTHING`,
-				n.ID, n.UserID, n.Kind, n.Key, strings.Join(n.Args, argSep), n.Link, n.RecordType, n.RecordID, nullStr(n.DedupKey), n.CreatedAt)
-			if err != nil {
-				return mapErr(err, "notification")
-			}
-			if k, _ := res.RowsAffected(); k > 0 {
-				added++
-			}
-		}
-		return nil
+		var err error
+		added, err = insertNotifications(ctx, tx, ns)
+		return err
 	})
 	return added, err
+}
+
+// insertNotifications inserts notifications in a transaction, skipping
+// duplicates by (user, dedup key); it returns how many were added.
+func insertNotifications(ctx context.Context, tx *sql.Tx, ns []notify.Notification) (int, error) {
+	added := 0
+	for _, n := range ns {
+		res, err := tx.ExecContext(ctx, `INSERT INTO notifications (id, user_id, kind, msg_key, args, link, record_type, record_id, dedup_key, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (user_id, dedup_key) DO NOTHING`,
+			n.ID, n.UserID, n.Kind, n.Key, strings.Join(n.Args, argSep), n.Link, n.RecordType, n.RecordID, nullStr(n.DedupKey), n.CreatedAt)
+		if err != nil {
+			return added, mapErr(err, "notification")
+		}
+		if k, _ := res.RowsAffected(); k > 0 {
+			added++
+		}
+	}
+	return added, nil
 }
 
 // ListNotifications lists a user's notifications, newest first.

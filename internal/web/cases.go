@@ -32,6 +32,8 @@ func (s *Server) caseRoutes() []httpx.Route {
 		perm("GET", "/cases/{id}", rd, s.caseShow),
 		perm("GET", "/cases/{id}/act/{action}", rd, s.caseActionForm),
 		perm("POST", "/cases/{id}/act/{action}", rd, s.caseAction),
+		perm("GET", "/cases/{id}/charges/{op}", rd, s.caseChargesForm),
+		perm("POST", "/cases/{id}/charges/{op}", rd, s.caseCharges),
 		perm("GET", "/cases/{id}/accused/new", wr, s.caseAccusedForm),
 		perm("POST", "/cases/{id}/accused/new", wr, s.caseAccusedCreate),
 		perm("GET", "/cases/{id}/accused/{acc}/{op}", rd, s.caseAccusedOpForm),
