@@ -164,7 +164,8 @@ func (s *Server) itemDTO(it *intake.Item, lang string) ItemDTO {
 		ProcuracyNotifiedOn: datePtr(it.ProcuracyNotifiedOn), Summary: it.Summary, Persons: it.Persons,
 		ProvinceCode: it.ProvinceCode, CommuneCode: it.CommuneCode, CountryCode: it.CountryCode, OffenceArticle: it.OffenceArticle,
 		ReceivingUnit: UnitRef{it.ReceivingUnitID, it.ReceivingUnitName, it.ReceivingUnitCode}, Unit: Ref{it.UnitID, it.UnitName},
-		Reporter:            map[string]bool{"anonymous": it.Reporter.Anonymous, "protected": !it.Reporter.Anonymous},
+		Reporter: map[string]bool{"anonymous": it.Reporter.Anonymous, "recorded": !it.Reporter.NotRecorded(),
+			"protected": !it.Reporter.Anonymous && !it.Reporter.NotRecorded()},
 		BodyExtensionMonths: it.BodyExtensionMonths, ProcuracyExtended: it.ProcuracyExtended,
 		Version: it.Version, CreatedAt: it.CreatedAt, UpdatedAt: it.UpdatedAt,
 		Links: map[string]string{"self": "/api/v1/intake/" + it.ID.String(), "html": "/intake/" + it.ID.String()}}

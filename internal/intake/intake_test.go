@@ -173,6 +173,43 @@ func TestAnonymousReporterKeepsNothing(t *testing.T) {
 	})
 }
 
+// An absent reporter is "not recorded": accepted for a denunciation (every
+// denunciation must be received, BLTTHS Art. 145(1)), refused for a report
+// (its source defines it, Art. 144(2)) and a prosecution request (a State
+// agency's written request, Art. 144(3), never anonymous either).
+func TestAbsentReporterPerKind(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		in := validInput(f)
+		in.Kind, in.Reporter = "denunciation", intake.ReporterInput{}
+		it, err := f.svc.Create(f.as("tiepnhan"), in)
+		if err != nil {
+			t.Fatalf("denunciation without a reporter: %v", err)
+		}
+		got, _ := f.db.GetItem(context.Background(), it.ID)
+		if !got.Reporter.NotRecorded() || got.Reporter.Anonymous {
+			t.Fatalf("stored reporter %+v, want not recorded", got.Reporter)
+		}
+		for _, c := range []struct {
+			kind string
+			anon bool
+			key  string
+		}{{"report", false, "intake.report_source_required"}, {"petition", false, "intake.petition_agency_required"},
+			{"petition", true, "intake.petition_agency_required"}} {
+			in := validInput(f)
+			in.Kind, in.Reporter = c.kind, intake.ReporterInput{Anonymous: c.anon}
+			_, err := f.svc.Create(f.as("tiepnhan"), in)
+			if got := problemKeys(err); got["reporter.organisation"] != c.key {
+				t.Errorf("%s (anonymous %v): problems %v, want reporter.organisation %s", c.kind, c.anon, got, c.key)
+			}
+		}
+		in = validInput(f)
+		in.Kind, in.Reporter = "report", intake.ReporterInput{Anonymous: true}
+		if _, err := f.svc.Create(f.as("tiepnhan"), in); err != nil {
+			t.Errorf("anonymous report: %v", err)
+		}
+	})
+}
+
 func TestScopeHidesItemsOfOtherUnits(t *testing.T) {
 	each(t, func(t *testing.T, f *fx) {
 		it, _ := f.svc.Create(f.as("tiepnhan"), validInput(f))
@@ -437,4 +474,15 @@ func TestProtectedValuesEncryptedAtRest(t *testing.T) {
 			}
 		}
 	})
+}
+
+// problemKeys maps each field of an Invalid error to its message key.
+func problemKeys(err error) map[string]string {
+	got := map[string]string{}
+	if ce, ok := err.(*ctip.Error); ok {
+		for _, fe := range ce.Fields {
+			got[fe.Field] = fe.Key
+		}
+	}
+	return got
 }

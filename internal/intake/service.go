@@ -174,9 +174,27 @@ func (s *Service) validate(in *Input) ctip.Problems {
 	r := &in.Reporter
 	r.Name, r.Organisation, r.Phone = clean(r.Name), clean(r.Organisation), clean(r.Phone)
 	r.Email, r.IDNumber, r.Address = clean(r.Email), strings.ToUpper(clean(r.IDNumber)), clean(r.Address)
-	if r.Anonymous {
+	switch {
+	case Kind(in.Kind) == Petition && (r.Anonymous || *r == ReporterInput{}):
+		// A prosecution request is by definition a written request of a
+		// competent State agency (BLTTHS Art. 144(3)): the agency is always
+		// known and is recorded, so neither "anonymous" nor "not recorded".
+		p.Add("reporter.organisation", "intake.petition_agency_required")
+	case r.Anonymous:
 		*r = ReporterInput{Anonymous: true} // nothing identifying is kept for an anonymous reporter
-	} else {
+	case *r == ReporterInput{} && Kind(in.Kind) == Report:
+		// A crime report is defined by its source: an agency or organisation
+		// that notifies, or the mass media that published it (Art. 144(2)).
+		// The source is part of the receipt record; a person who will not be
+		// named is recorded as anonymous instead.
+		p.Add("reporter.organisation", "intake.report_source_required")
+	case *r == ReporterInput{}:
+		// A denunciation with no reporter given: "not recorded". The law
+		// requires every denunciation to be received (Art. 145(1)) and may be
+		// oral (Art. 144(4)); it does not make the denouncer's identity a
+		// condition of receipt, so nothing is required here (a caller who
+		// asks not to be named is better marked anonymous).
+	default:
 		if r.Name == "" && r.Organisation == "" {
 			p.Add("reporter.name", "intake.reporter_required")
 		}
@@ -219,6 +237,7 @@ func (in *Input) apply(it *Item) []string {
 	set("offence_article", &it.OffenceArticle, in.OffenceArticle)
 	r := Reporter{Anonymous: in.Reporter.Anonymous, Name: in.Reporter.Name, Organisation: in.Reporter.Organisation,
 		Phone: in.Reporter.Phone, Email: in.Reporter.Email, IDNumber: in.Reporter.IDNumber, Address: in.Reporter.Address}
+	r.Held = !r.Empty()
 	if r != it.Reporter {
 		// Name the protected fields that changed, never their values.
 		for _, f := range []struct {
@@ -264,7 +283,7 @@ func (s *Service) Create(ctx context.Context, in Input) (*Item, error) {
 	ev := Event{ID: ctip.NewID(), ItemID: it.ID, At: now, ActorID: ctip.Some(a.UserID), ActorName: a.DisplayName, Action: "create", ToStatus: Received}
 	au := ctip.NewAuditEvent(a, now, "intake.create", "intake_item", it.ID)
 	au.Fields = []string{"kind", "channel", "received_at", "summary", "persons", "place", "offence_article"}
-	if !it.Reporter.Anonymous {
+	if !it.Reporter.Anonymous && !it.Reporter.NotRecorded() {
 		au.Fields = append(au.Fields, "reporter")
 	}
 	if err := s.Store.CreateItem(ctx, it, ev, au); err != nil {
@@ -334,7 +353,7 @@ func (s *Service) Get(ctx context.Context, id ctip.ID) (*View, error) {
 
 func (s *Service) view(a *ctip.Actor, it *Item) *View {
 	protected := it.Reporter
-	it.Reporter = Reporter{Anonymous: protected.Anonymous}
+	it.Reporter = Reporter{Anonymous: protected.Anonymous, Held: protected.Held || !protected.Empty()}
 	v := &View{Item: it, CanSeeReporter: !protected.Anonymous && !protected.Empty() && CanSeeReporter(a, it)}
 	v.Run, v.Notice = Deadlines(it, s.Policy, s.cal())
 	today := s.today()
@@ -755,7 +774,7 @@ func (s *Service) List(ctx context.Context, view string, f Filter, p ctip.PageRe
 	}
 	page, err := s.Store.ListItems(ctx, f, scope, p.Normalize())
 	for _, it := range page.Items {
-		it.Reporter = Reporter{Anonymous: it.Reporter.Anonymous}
+		it.Reporter = Reporter{Anonymous: it.Reporter.Anonymous, Held: it.Reporter.Held}
 	}
 	return page, err
 }

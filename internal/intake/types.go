@@ -105,7 +105,10 @@ var Offences = []string{"150", "151", "153", "154", "347", "348", "349", "350", 
 // Anonymous, every field is protected: encrypted at rest, shown only to the
 // receiving unit's leaders and the assigned officer, each view audited.
 type Reporter struct {
-	Anonymous    bool
+	Anonymous bool
+	// Held: an identity is stored (read from the database even when the
+	// protected fields themselves are not loaded or are withheld).
+	Held         bool
 	Name         string
 	Organisation string
 	Phone        string
@@ -118,6 +121,11 @@ type Reporter struct {
 func (r Reporter) Empty() bool {
 	return r.Name == "" && r.Organisation == "" && r.Phone == "" && r.Email == "" && r.IDNumber == "" && r.Address == ""
 }
+
+// NotRecorded reports that no reporter was recorded: not marked anonymous
+// and no identity given. Only a denunciation may be received so (see
+// validate); a report or a prosecution request always names its source.
+func (r Reporter) NotRecorded() bool { return !r.Anonymous && !r.Held && r.Empty() }
 
 // LogValue keeps the reporter's identity out of logs.
 func (r Reporter) LogValue() slog.Value { return slog.StringValue("[protected]") }

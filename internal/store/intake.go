@@ -133,7 +133,9 @@ const itemListCols = `i.id, i.reference, i.receiving_unit_id, i.unit_id, i.recei
 	i.offence_article, i.status, i.clock_kind, i.clock_start, i.clock_months, i.deadline, i.notice_due,
 	i.procuracy_notified_on, i.body_extension_months, i.procuracy_extended, i.decision_ground, i.decided_on,
 	i.decision_number, i.case_id, i.version, i.created_at, i.updated_at, ou.path, ou.name, au.display_name,
-	(SELECT ruc.code FROM units ruc WHERE ruc.id = i.receiving_unit_id)`
+	(SELECT ruc.code FROM units ruc WHERE ruc.id = i.receiving_unit_id),
+	(i.reporter_name IS NOT NULL OR i.reporter_organisation IS NOT NULL OR i.reporter_phone IS NOT NULL
+		OR i.reporter_email IS NOT NULL OR i.reporter_id_number IS NOT NULL OR i.reporter_address IS NOT NULL)`
 
 const itemReporterCols = `, i.persons, i.reporter_name, i.reporter_organisation, i.reporter_phone, i.reporter_email,
 	i.reporter_id_number, i.reporter_address, ru.path, ru.name, rb.display_name`
@@ -146,7 +148,7 @@ func (db *DB) scanItem(sc interface{ Scan(...any) error }, full bool) (*intake.I
 		&it.ReceivedAt, &it.ReceivedOn, &summary, &it.Reporter.Anonymous, ns{&it.ProvinceCode}, ns{&it.CommuneCode}, ns{&it.CountryCode},
 		&it.OffenceArticle, &status, &it.ClockKind, &it.ClockStart, &it.ClockMonths, &it.Deadline, &it.NoticeDue,
 		&it.ProcuracyNotifiedOn, &it.BodyExtensionMonths, &it.ProcuracyExtended, ns{&it.DecisionGround}, &it.DecidedOn,
-		ns{&it.DecisionNumber}, &it.CaseID, &it.Version, &it.CreatedAt, &it.UpdatedAt, &it.UnitPath, &it.UnitName, ns{&assigned}, &it.ReceivingUnitCode}
+		ns{&it.DecisionNumber}, &it.CaseID, &it.Version, &it.CreatedAt, &it.UpdatedAt, &it.UnitPath, &it.UnitName, ns{&assigned}, &it.ReceivingUnitCode, &it.Reporter.Held}
 	var persons, name, org, phone, email, idn, addr []byte
 	if full {
 		dest = append(dest, &persons, &name, &org, &phone, &email, &idn, &addr, &it.ReceivingUnitPath, &it.ReceivingUnitName, ns{&it.ReceivedByName})
