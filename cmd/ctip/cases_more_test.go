@@ -12,6 +12,7 @@ import (
 	"ctip"
 	"ctip/internal/auth"
 	"ctip/internal/casefile"
+	"ctip/internal/legal"
 )
 
 // apiFile posts a multipart file to the API.
@@ -189,7 +190,13 @@ func TestWebCaseWording(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err = h.app.cases.AddMeasure(inv, f.c.ID, v.Case.Version, casefile.MeasureInput{AccusedID: f.accused, Type: "custody", StartOn: ctip.NewDate(2026, 2, 27),
+		// Custody of a second accused (the first is detained: no custody for him, Art. 119).
+		v, err = h.app.cases.AddAccused(inv, f.c.ID, v.Case.Version, casefile.AccusedInput{Person: casefile.PersonInput{Name: "Giàng A Sử", Sex: "male", BirthYear: 1994},
+			Charges: []legal.Charge{{Article: "150", Clause: "2"}}, DocumentNumber: "06/QĐ-KTBC", DocumentDate: ctip.NewDate(2026, 2, 27), Signer: "Thượng tá"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err = h.app.cases.AddMeasure(inv, f.c.ID, v.Case.Version, casefile.MeasureInput{AccusedID: v.Accused[1].ID, Type: "custody", StartOn: ctip.NewDate(2026, 2, 27),
 			DocumentNumber: "04/QĐTG", DocumentDate: ctip.NewDate(2026, 2, 27), Signer: "Thượng tá"})
 		if err != nil {
 			t.Fatal(err)

@@ -427,6 +427,10 @@ type View struct {
 	// CanCharge: the actor may change or supplement the decisions to
 	// institute proceedings now (CPC Arts 156, 180; ChargeBody).
 	CanCharge bool
+	// MeasureChoices: for each active accused, the new measures valid now;
+	// Extensions: for each running measure, whether it may be extended.
+	MeasureChoices map[ctip.ID][]MeasureChoice
+	Extensions     map[ctip.ID]ExtensionChoice
 }
 
 // Get returns a case with everything on its page.
@@ -506,6 +510,19 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 	v.CanNote = CanWrite(a, c) || canAs(a, c, ctip.PermCaseProcuracy) || canAs(a, c, ctip.PermCaseCourt)
 	_, cerr := ChargeBody(a, c)
 	v.CanCharge = cerr == nil
+	v.MeasureChoices, v.Extensions = map[ctip.ID][]MeasureChoice{}, map[ctip.ID]ExtensionChoice{}
+	cats := map[ctip.ID]legal.Category{}
+	for _, x := range v.Accused {
+		cats[x.ID] = x.Category
+		if x.Status == AccusedActive {
+			v.MeasureChoices[x.ID] = NewMeasureChoices(c, x, v.Measures, s.catalogue(), s.Policy, today)
+		}
+	}
+	for _, m := range v.Measures {
+		if m.Running() && (m.Type == Custody || m.Type == Detention) {
+			v.Extensions[m.ID] = MeasureExtension(m, cats[m.AccusedID], c, s.Policy, today)
+		}
+	}
 	v.MyBody = BodyOfUnit(a.UnitKind)
 	for _, op := range []string{"propose", "agree", "withdraw"} {
 		if s.keyPermitted(a, c, op) == nil {
@@ -1200,11 +1217,10 @@ func (s *Service) AddMeasure(ctx context.Context, id ctip.ID, version int, in Me
 	ai := ActionInput{DocumentNumber: in.DocumentNumber, DocumentDate: in.DocumentDate, Signer: in.Signer}
 	s.decision(&p, &ai, &Case{}, "BLTTHS Điều 109")
 	s.validateDate(&p, "start_on", in.StartOn, true)
-	if x != nil {
-		for _, m := range measures {
-			if m.AccusedID == x.ID && m.Type == mt && m.Running() {
-				p.Add("type", "case.measure_running")
-			}
+	if x != nil && !p.Has("type") {
+		// Only the measures valid for the accused now (NewMeasureChoices).
+		if ch := MeasureChoiceOf(NewMeasureChoices(c, x, measures, s.catalogue(), s.Policy, in.StartOn), mt); !ch.OK {
+			p.Add("type", ch.Reason, ch.Args...)
 		}
 	}
 	if err := p.Err(); err != nil {
@@ -1275,6 +1291,19 @@ func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mI
 	if c.Version != version {
 		return nil, ctip.ErrStale()
 	}
+	cat := c.Category
+	for _, x := range accused {
+		if x.ID == m.AccusedID {
+			cat = x.Category
+		}
+	}
+	if op == MeasureExtend {
+		// As many extensions as the law allows for the category, in the
+		// investigation only (MeasureExtension).
+		if e := MeasureExtension(m, cat, c, s.Policy, ctip.Date{}); !e.OK {
+			return nil, ctip.Errorf(ctip.Conflict, e.Reason, e.Args...)
+		}
+	}
 	basis := "BLTTHS Điều 118"
 	if m.Type == Detention {
 		basis = "BLTTHS Điều 173"
@@ -1283,12 +1312,6 @@ func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mI
 	s.decision(&p, &in, &Case{StageSince: m.StartOn}, basis)
 	if err := p.Err(); err != nil {
 		return nil, err
-	}
-	cat := c.Category
-	for _, x := range accused {
-		if x.ID == m.AccusedID {
-			cat = x.Category
-		}
 	}
 	detail := ""
 	if op == MeasureExtend {

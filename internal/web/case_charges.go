@@ -131,3 +131,15 @@ func (s *Server) caseCharges(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.caseChargesPage(w, r, httpStatusFor(err), fresh, op, x, f)
 }
+
+// Targs translates a message whose arguments come as a list (a rule's
+// refusal: key and args).
+func (p *Page) Targs(key string, args []any) string { return p.s.Cat.T(p.Lang, key, args...) }
+
+// Period words a legal period in the page's language ("02 tháng", "3 days").
+func (p *Page) Period(d legal.Period) string {
+	if p.Lang == "en" {
+		return d.String()
+	}
+	return d.Vietnamese()
+}

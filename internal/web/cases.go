@@ -425,13 +425,17 @@ type caseActionData struct {
 	ExtensionMax string
 	// SentenceTypes are the main penalties (Penal Code Art. 32).
 	SentenceTypes []string
+	// Extension: a measure's extension, as the law allows it now.
+	Extension *casefile.ExtensionChoice
 }
 
 func (s *Server) caseActionPage(w http.ResponseWriter, r *http.Request, status int, v *casefile.View, data *caseActionData, f *Form) error {
 	data.V, data.Today = v, ctip.DateOf(s.Clock.Now())
-	data.MaxUnits = []int{1, 2, 3, 4}
-	if data.Days {
-		data.MaxUnits = []int{1, 2, 3, 5, 7, 10, 15, 20, 30}
+	if data.MaxUnits == nil {
+		data.MaxUnits = []int{1, 2, 3, 4}
+		if data.Days {
+			data.MaxUnits = []int{1, 2, 3, 5, 7, 10, 15, 20, 30}
+		}
 	}
 	if data.Kind == "stage" {
 		act := casefile.Action(data.Action)
@@ -722,6 +726,48 @@ func (s *Server) caseAccusedOp(w http.ResponseWriter, r *http.Request) error {
 
 // ---------- measures ----------
 
+// caseMeasureData is the new-measure form: first the accused (when the
+// case has several), then only the measures valid for that accused now,
+// the others listed with the reason, and the accused's running measures
+// with the extensions the law still allows.
+type caseMeasureData struct {
+	V        *casefile.View
+	Active   []*casefile.Accused
+	Accused  *casefile.Accused
+	Choices  []casefile.MeasureChoice
+	Running  []*casefile.Measure
+	Category legal.Category
+	Today    ctip.Date
+}
+
+func (s *Server) caseMeasurePage(w http.ResponseWriter, r *http.Request, status int, v *casefile.View, accID string, f *Form) error {
+	data := &caseMeasureData{V: v, Today: ctip.DateOf(s.Clock.Now())}
+	for _, x := range v.Accused {
+		if x.Status == casefile.AccusedActive {
+			data.Active = append(data.Active, x)
+			if x.ID.String() == accID || len(v.MeasureChoices) == 1 {
+				data.Accused = x
+			}
+		}
+	}
+	if x := data.Accused; x != nil {
+		data.Choices, data.Category = v.MeasureChoices[x.ID], x.Category
+		if data.Category == "" {
+			data.Category = v.Case.Category
+		}
+		for _, m := range v.Measures {
+			if m.AccusedID == x.ID && m.Running() {
+				data.Running = append(data.Running, m)
+			}
+		}
+		f.Values.Set("accused_id", x.ID.String())
+	}
+	p := s.page(r, "", data)
+	p.Title = s.Cat.T(p.Lang, "case.measure_new") + " · " + v.Case.Reference
+	p.Form = f
+	return s.render(w, r, status, "case_measure", p)
+}
+
 func (s *Server) caseMeasureForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -735,8 +781,8 @@ func (s *Server) caseMeasureForm(w http.ResponseWriter, r *http.Request) error {
 		return ctip.ErrForbidden()
 	}
 	today := ctip.DateOf(s.Clock.Now()).String()
-	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "document_date": {today}, "start_on": {today}, "accused_id": {r.URL.Query().Get("accused")}})
-	return s.caseSubPage(w, r, http.StatusOK, "case_measure", "case.measure_new", v, f)
+	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "document_date": {today}, "start_on": {today}})
+	return s.caseMeasurePage(w, r, http.StatusOK, v, r.URL.Query().Get("accused"), f)
 }
 
 func (s *Server) caseMeasureCreate(w http.ResponseWriter, r *http.Request) error {
@@ -759,7 +805,18 @@ func (s *Server) caseMeasureCreate(w http.ResponseWriter, r *http.Request) error
 	} else {
 		err = pr.Err()
 	}
-	return s.subFail(w, r, id, err, "case_measure", "case.measure_new")
+	v, gerr := s.Cases.Get(r.Context(), id)
+	if gerr != nil {
+		return gerr
+	}
+	f := newForm(r.PostForm)
+	if !s.formError(f, s.lang(r), err, caseLabel) {
+		return err
+	}
+	if ctip.IsKind(err, ctip.Conflict) {
+		f.Values.Set("version", strconv.Itoa(v.Case.Version))
+	}
+	return s.caseMeasurePage(w, r, httpStatusFor(err), v, r.PostFormValue("accused_id"), f)
 }
 
 func (s *Server) measureTarget(r *http.Request) (*casefile.View, *casefile.Measure, string, error) {
@@ -798,6 +855,28 @@ func (s *Server) measureData(r *http.Request, v *casefile.View, m *casefile.Meas
 	if op == casefile.MeasureExtend {
 		data.Months = m.Type == casefile.Detention
 		data.Days = m.Type == casefile.Custody
+		// Offer only what the law allows for the next extension, and say
+		// until when it would run (MeasureExtension).
+		e := v.Extensions[m.ID]
+		data.Extension = &e
+		data.Basis = e.Basis
+		if s.lang(r) == "en" {
+			data.Basis = e.BasisEN
+		}
+		if !e.Next.IsZero() {
+			data.MaxUnits = nil
+			n := e.Next.Months
+			if data.Days {
+				n = e.Next.Days
+			}
+			for i := 1; i <= n; i++ {
+				data.MaxUnits = append(data.MaxUnits, i)
+			}
+			data.ExtensionMax = e.Next.Vietnamese()
+			if s.lang(r) == "en" {
+				data.ExtensionMax = e.Next.String()
+			}
+		}
 	}
 	return data
 }
@@ -809,6 +888,9 @@ func (s *Server) caseMeasureOpForm(w http.ResponseWriter, r *http.Request) error
 	}
 	if !v.CanMeasure && !(op == casefile.MeasureExtend && ctip.ActorFrom(r.Context()).Can(ctip.PermCaseProcuracy)) {
 		return ctip.ErrForbidden()
+	}
+	if e, ok := v.Extensions[m.ID]; op == casefile.MeasureExtend && ok && !e.OK {
+		return ctip.Errorf(ctip.Conflict, e.Reason, e.Args...)
 	}
 	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "document_date": {ctip.DateOf(s.Clock.Now()).String()}})
 	return s.caseActionPage(w, r, http.StatusOK, v, s.measureData(r, v, m, op), f)
