@@ -217,18 +217,32 @@ func TestAPIPersonsAndVictims(t *testing.T) {
 			{map[string]any{"full_name": "Vàng A Dính", "date_of_birth": "2030-01-01"}, "date_of_birth"},                                         // future
 			{map[string]any{"full_name": "Vàng A Dính", "sex": "male", "date_of_birth": "1990-01-01", "id_number": "011190012345"}, "id_number"}, // CCCD says 1990 but female
 			{map[string]any{"aliases": []string{}}, "full_name"},
+			{map[string]any{"full_name": "Đối tượng thử", "id_number": "12345"}, "id_number"},         // not a citizen ID (was stored as "other")
+			{map[string]any{"full_name": "Đối tượng thử", "id_number": "00130500123X"}, "id_number"},  // a letter
+			{map[string]any{"full_name": "Đối tượng thử", "id_number": "abc-not-an-id"}, "id_number"}, // not a number
+			{map[string]any{"full_name": "Đối tượng thử", "documents": []map[string]any{{"kind": "passport", "number": "12", "country": "LA"}}}, "documents"},
 		} {
 			r := h.api(inv, "POST", "/api/v1/persons", bad.body)
 			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `"field":"`+bad.field+`"`) {
 				t.Errorf("%v: %d %s", bad.body, r.StatusCode, r.text())
 			}
 		}
+		// The victims endpoint takes the same shorthand, refused the same way,
+		// and the message names the citizen ID (a 9-digit number: the old card).
+		for id, want := range map[string]string{"12345": "12 chữ số", "abc-not-an-id": "12 chữ số", "011090123": "chứng minh nhân dân"} {
+			r := h.api(vs, "POST", "/api/v1/victims", map[string]any{"full_name": "Nguyễn Thị Thử", "sex": "female", "id_number": id,
+				"reception": map[string]any{"channel": "rescue", "body": "Đồn Biên phòng A Pa Chải"}})
+			if r.StatusCode != http.StatusUnprocessableEntity || strings.Count(r.text(), `"field"`) != 1 || !strings.Contains(r.text(), `"field":"id_number"`) || !strings.Contains(r.text(), want) {
+				t.Errorf("victim id_number %q: %d %s", id, r.StatusCode, r.text())
+			}
+		}
 		if count() != before {
 			t.Errorf("refused persons were written: %d → %d", before, count())
 		}
 		r := h.api(inv, "POST", "/api/v1/persons", map[string]any{"full_name": "Vàng A Dính", "sex": "male", "date_of_birth": "1990-01-01",
-			"id_number": "011090012345", "role": "recruiter", "phone": "0988111222"})
-		if r.StatusCode != http.StatusCreated {
+			"id_number": "011090012345", "role": "recruiter", "phone": "0988111222",
+			"documents": []map[string]any{{"kind": "cmnd", "number": "011090123"}, {"kind": "passport", "number": "C7654321", "country": "VN"}}})
+		if r.StatusCode != http.StatusCreated || !strings.Contains(r.text(), `"kind":"cmnd"`) {
 			t.Fatalf("create person: %d %s", r.StatusCode, r.text())
 		}
 		var p struct {
@@ -675,4 +689,31 @@ func TestKeysCommand(t *testing.T) {
 	if err := run(t0(), []string{"keys", "spin"}, getenv, strings.NewReader(""), &out, &out); err == nil {
 		t.Error("unknown keys subcommand accepted")
 	}
+}
+
+// TestWebFormIDNumberIsCitizenID: the person form's citizen-ID field refuses
+// anything but a valid 12-digit CCCD (nothing written), and the second
+// document field takes an old 9-digit ID card (CMND) with its kind.
+func TestWebFormIDNumberIsCitizenID(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		c := h.login(auth.RoleInvestigator)
+		count := func() (n int) {
+			h.app.db.QueryRow(t0(), "SELECT COUNT(*) FROM persons").Scan(&n)
+			return n
+		}
+		before := count()
+		for _, id := range []string{"12345", "abc-not-an-id", "011090123"} {
+			r := c.postForm("/persons/new", url.Values{"full_name": {"Đối tượng thử"}, "id_number": {id}})
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "căn cước công dân") && !strings.Contains(r.text(), "chứng minh nhân dân") {
+				t.Errorf("id_number %q: %d", id, r.StatusCode)
+			}
+		}
+		if count() != before {
+			t.Fatalf("refused persons were written")
+		}
+		r := c.postForm("/persons/new", url.Values{"full_name": {"Đối tượng thử"}, "doc_kind": {"cmnd"}, "passport": {"011090123"}})
+		if r.StatusCode != http.StatusSeeOther || count() != before+1 {
+			t.Fatalf("old ID card: %d %.500s", r.StatusCode, r.text())
+		}
+	})
 }

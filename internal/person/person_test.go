@@ -61,6 +61,22 @@ func TestValidate(t *testing.T) {
 		{Input{FullName: "A", Current: Address{CommuneCode: "99999"}}, []string{"current_address"}},
 		{Input{FullName: "A", Role: "chief"}, []string{"role"}},
 		{Input{FullName: strings.Repeat("x", 201)}, []string{"full_name"}},
+		// id_number is a citizen ID and nothing else (review finding 3).
+		{Input{FullName: "A", IDNumber: "12345"}, []string{"id_number"}},
+		{Input{FullName: "A", IDNumber: "00130500123X"}, []string{"id_number"}},
+		{Input{FullName: "A", IDNumber: "abc-not-an-id"}, []string{"id_number"}},
+		{Input{FullName: "A", IDNumber: "011090123"}, []string{"id_number"}}, // an old CMND is not a CCCD
+		// Other documents, each kind with its format.
+		{Input{FullName: "A", Documents: []Document{{Kind: "cmnd", Number: "011 090 123"}}}, nil},
+		{Input{FullName: "A", Documents: []Document{{Kind: "cmnd", Number: "0110901234"}}}, []string{"documents"}},
+		{Input{FullName: "A", Documents: []Document{{Kind: "passport", Number: "C1234567", Country: "VN"}}}, nil},
+		{Input{FullName: "A", Documents: []Document{{Kind: "passport", Number: "1234567", Country: "VN"}}}, []string{"documents"}},
+		{Input{FullName: "A", Nationality: "VN", Documents: []Document{{Kind: "passport", Number: "CC123456"}}}, []string{"documents"}},
+		{Input{FullName: "A", Documents: []Document{{Kind: "passport", Number: "E12345678", Country: "CN"}}}, nil},
+		{Input{FullName: "A", Documents: []Document{{Kind: "passport", Number: "12AB", Country: "CN"}}}, []string{"documents"}},
+		{Input{FullName: "A", Documents: []Document{{Kind: "foreign_id", Number: "ບັດ 12/ລາວ"}}}, nil},
+		{Input{FullName: "A", Documents: []Document{{Kind: "foreign_id", Number: strings.Repeat("9", 31)}}}, []string{"documents"}},
+		{Input{FullName: "A", Documents: []Document{{Kind: "", Number: "12345"}}}, []string{"documents"}},
 	}
 	for i, c := range cases {
 		_, p := Validate(&c.in, fakePlaces{}, today)

@@ -181,32 +181,40 @@ func Validate(in *Input, places Places, today ctip.Date) (Identity, ctip.Problem
 	if in.Nationality != "" && in.Nationality != "XX" && !places.CountryExists(in.Nationality) {
 		p.Add("nationality", "person.country_code")
 	}
-	// Documents, with the shorthand id_number.
+	// Documents, with the shorthand id_number: a Vietnamese citizen ID
+	// (căn cước, 12 digits: Law 26/2023/QH15 on Identification) and nothing
+	// else. Other documents go in documents[] with their kind: an old 9-digit
+	// identity card (chứng minh nhân dân, still seen on old records and
+	// passports, shared/domain/PREVENTION.md), a passport, a foreign ID.
 	docs := in.Documents
-	if n := clean(in.IDNumber); n != "" {
-		kind := DocOther
-		if isDigits(strings.ReplaceAll(n, " ", "")) && len(strings.ReplaceAll(n, " ", "")) >= 9 {
-			kind = DocCitizenID
-		}
-		docs = append([]Document{{Kind: kind, Number: n}}, docs...)
+	shorthand := clean(in.IDNumber) != ""
+	if shorthand {
+		docs = append([]Document{{Kind: DocCitizenID, Number: in.IDNumber}}, docs...)
 	}
 	if len(docs) > MaxItems {
 		p.Add("documents", "person.too_many", MaxItems)
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		d.Kind, d.Country = clean(d.Kind), strings.ToUpper(clean(d.Country))
 		d.Number = strings.ToUpper(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(clean(d.Number)))
 		field := "documents"
-		if clean(in.IDNumber) != "" && len(id.Documents) == 0 {
+		if shorthand && i == 0 {
 			field = "id_number"
 		}
 		switch {
 		case d.Number == "":
 			continue
 		case !slices.Contains(DocKinds, d.Kind):
-			p.Add(field, "error.choice")
+			p.Add(field, "person.document_kind")
 		case d.Kind == DocCitizenID:
 			info, key := ParseCitizenID(d.Number)
+			if key != "" && field == "id_number" && (key == "person.cccd_length" || key == "person.cccd_digits") {
+				// Say what the shorthand is and where the number belongs.
+				key = "person.id_number_not_cccd"
+				if len(d.Number) == 9 && isDigits(d.Number) {
+					key = "person.id_number_cmnd"
+				}
+			}
 			if key != "" {
 				p.Add(field, key)
 				break
@@ -221,6 +229,25 @@ func Validate(in *Input, places Places, today ctip.Date) (Identity, ctip.Problem
 			if in.Nationality == "" {
 				in.Nationality = "VN"
 			}
+		case d.Kind == DocCMND:
+			if len(d.Number) != 9 || !isDigits(d.Number) {
+				p.Add(field, "person.cmnd_format")
+			} else if in.Nationality == "" {
+				in.Nationality = "VN"
+			}
+		case d.Kind == DocPassport && (d.Country == "VN" || d.Country == "" && in.Nationality == "VN"):
+			// Vietnamese passports: one letter and seven digits (e.g. C1234567).
+			if len(d.Number) != 8 || d.Number[0] < 'A' || d.Number[0] > 'Z' || !isDigits(d.Number[1:]) {
+				p.Add(field, "person.passport_vn_format")
+			}
+		case d.Kind == DocPassport:
+			// ICAO Doc 9303: the document number field holds up to 9 characters.
+			if len(d.Number) < 6 || len(d.Number) > 9 || !isAlnum(d.Number) {
+				p.Add(field, "person.passport_format")
+			}
+		case d.Kind == DocForeignID:
+			// Free form: documents of other countries follow no common format.
+			tooLong(&p, field, d.Number, 30)
 		case len(d.Number) < 5 || len(d.Number) > 30 || !isAlnum(d.Number):
 			p.Add(field, "person.document_number")
 		}

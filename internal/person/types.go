@@ -52,13 +52,14 @@ const (
 // Document kinds.
 const (
 	DocCitizenID = "cccd"       // căn cước công dân / căn cước: 12 digits
-	DocPassport  = "passport"   // hộ chiếu
-	DocForeignID = "foreign_id" // giấy tờ tùy thân nước ngoài
+	DocCMND      = "cmnd"       // chứng minh nhân dân (old ID card): 9 digits, still on old records
+	DocPassport  = "passport"   // hộ chiếu: Vietnamese one letter + 7 digits; foreign 6–9 letters/digits
+	DocForeignID = "foreign_id" // giấy tờ tùy thân nước ngoài: free form
 	DocOther     = "other"
 )
 
 // DocKinds lists the document kinds.
-var DocKinds = []string{DocCitizenID, DocPassport, DocForeignID, DocOther}
+var DocKinds = []string{DocCitizenID, DocPassport, DocCMND, DocForeignID, DocOther}
 
 // Document is an identity document.
 type Document struct {

@@ -106,7 +106,15 @@ func (s *Server) personChoices() personChoices {
 			roles = append(roles, r)
 		}
 	}
-	return personChoices{Sexes: person.Sexes, Roles: roles, DocKinds: person.DocKinds, Platforms: person.Platforms,
+	// The form's id_number is the citizen ID; the second document field
+	// takes any other kind (passport first: the commonest).
+	var docs []string
+	for _, k := range person.DocKinds {
+		if k != person.DocCitizenID {
+			docs = append(docs, k)
+		}
+	}
+	return personChoices{Sexes: person.Sexes, Roles: roles, DocKinds: docs, Platforms: person.Platforms,
 		Ethnics: s.Places.Ethnics, Countries: s.Places.Countries, Communes: s.Places.CommunesOf(s.Province)}
 }
 
@@ -132,7 +140,11 @@ func parsePersonInput(r *http.Request, p *ctip.Problems) person.Input {
 		}
 	}
 	if n := strings.TrimSpace(r.PostFormValue("passport")); n != "" {
-		in.Documents = append(in.Documents, person.Document{Kind: person.DocPassport, Number: n, Country: r.PostFormValue("passport_country")})
+		kind := r.PostFormValue("doc_kind")
+		if kind == "" {
+			kind = person.DocPassport
+		}
+		in.Documents = append(in.Documents, person.Document{Kind: kind, Number: n, Country: r.PostFormValue("passport_country")})
 	}
 	for _, l := range lines(r.PostFormValue("accounts")) {
 		plat, handle, ok := strings.Cut(l, ":")
@@ -160,11 +172,12 @@ func personValues(p *person.Person) url.Values {
 	v.Set("ethnic_code", p.EthnicCode)
 	v.Set("nationality", p.Nationality)
 	for _, d := range id.Documents {
-		if d.Kind == person.DocPassport && v.Get("passport") == "" {
+		if d.Kind == person.DocCitizenID && v.Get("id_number") == "" {
+			v.Set("id_number", d.Number)
+		} else if d.Kind != person.DocCitizenID && v.Get("passport") == "" {
+			v.Set("doc_kind", d.Kind)
 			v.Set("passport", d.Number)
 			v.Set("passport_country", d.Country)
-		} else if v.Get("id_number") == "" {
-			v.Set("id_number", d.Number)
 		}
 	}
 	v.Set("phones", strings.Join(id.Phones, "\n"))
