@@ -33,7 +33,7 @@ var AllPermissions = []Permission{
 	PermIntakeOversight, PermIntakeProcuracy, PermReporterView,
 	PermStatsRead, PermAuditRead,
 	PermCaseRead, PermCaseWrite, PermCaseOversight, PermCaseProcuracy, PermCaseCourt, PermCaseKey, PermCampaigns,
-	PermPersonRead, PermPersonWrite, PermVictimRead, PermVictimWrite, PermVictimIdentity, PermBreakGlass, PermPersonExport,
+	PermPersonRead, PermPersonWrite, PermVictimRead, PermVictimWrite, PermVictimIdentity, PermBreakGlass, PermPersonExport, PermPersonMerge,
 }
 
 // Criminal cases (vụ án), CPC Parts 2–4: case file, stages, deadlines, key cases.
@@ -56,4 +56,5 @@ const (
 	PermVictimIdentity Permission = "victim.identity"    // may reveal a victim's identity when on the victim's team, with a reason
 	PermBreakGlass     Permission = "victim.break_glass" // leaders outside the team: time-limited, audited, owner notified
 	PermPersonExport   Permission = "person.export"      // exports containing identities (with a reason)
+	PermPersonMerge    Permission = "person.merge"       // merge two records of the same real person (unit heads)
 )

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"ctip"
@@ -13,13 +12,7 @@ import (
 	"ctip/internal/victim"
 )
 
-// Settings of the person registry (settings table; defaults in brackets).
 const (
-	settingRevealMinutes     = "persons.reveal_minutes"      // a team member's reveal window [15]
-	settingGlassMinutes      = "persons.break_glass_minutes" // break-the-glass window [10]
-	settingRetainProtected   = "persons.retain_protected_years"
-	settingRetainWitness     = "persons.retain_witness_years"
-	settingRetainNotVictim   = "persons.retain_not_victim_years"
 	keyReloadInterval        = 10 * time.Second
 	breakGlassNotificationTo = auth.RoleLeader
 )
@@ -56,56 +49,15 @@ func (g glassNotifier) CaseLinked(ctx context.Context, owner, fileID ctip.ID, ps
 // buildPersons makes the person and victim services.
 func (a *app) buildPersons(clock ctip.Clock) {
 	pl := placesAdapter{a.places}
-	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}, Records: recordChecker{a}}
+	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}, Records: recordChecker{a}, Config: a.db}
 	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}}
 }
 
-// personSettings reads the reveal windows and retention periods.
+// personSettings reads the reveal windows and retention periods (the
+// admin page /admin/persons changes them while the server runs).
 func (a *app) personSettings(ctx context.Context) error {
 	a.keys.SetSource(a.cfg.KeyFile)
-	num := func(key string) (int, error) {
-		v, ok, err := a.db.Setting(ctx, key)
-		if err != nil || !ok {
-			return 0, err
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, nil
-		}
-		return n, nil
-	}
-	for _, s := range []struct {
-		key string
-		set func(int)
-	}{
-		{settingRevealMinutes, func(n int) { a.persons.RevealWindow = time.Duration(n) * time.Minute }},
-		{settingGlassMinutes, func(n int) { a.persons.BreakGlassWindow = time.Duration(n) * time.Minute }},
-		{settingRetainProtected, func(n int) { a.persons.Retention.ProtectedYears = n }},
-		{settingRetainWitness, func(n int) { a.persons.Retention.WitnessYears = n }},
-		{settingRetainNotVictim, func(n int) { a.persons.Retention.NotVictimYears = n }},
-	} {
-		n, err := num(s.key)
-		if err != nil {
-			return err
-		}
-		if n > 0 {
-			s.set(n)
-		}
-	}
-	if r := a.persons.Retention; r.ProtectedYears != 0 || r.WitnessYears != 0 || r.NotVictimYears != 0 {
-		d := person.DefaultRetention
-		if r.ProtectedYears == 0 {
-			r.ProtectedYears = d.ProtectedYears
-		}
-		if r.WitnessYears == 0 {
-			r.WitnessYears = d.WitnessYears
-		}
-		if r.NotVictimYears == 0 {
-			r.NotVictimYears = d.NotVictimYears
-		}
-		a.persons.Retention = r
-	}
-	return nil
+	return a.persons.LoadSettings(ctx)
 }
 
 // purgePersons is the retention job.

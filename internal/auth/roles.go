@@ -30,7 +30,7 @@ var Catalogue = map[string][]ctip.Permission{
 	RoleLeader: {ctip.PermLeaderSubtree, ctip.PermIntakeRead, ctip.PermIntakeAssign, ctip.PermIntakeProcess,
 		ctip.PermIntakeDecide, ctip.PermReporterView, ctip.PermStatsRead,
 		ctip.PermCaseRead, ctip.PermCaseWrite, ctip.PermCaseKey, ctip.PermCampaigns,
-		ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermVictimRead, ctip.PermBreakGlass},
+		ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermVictimRead, ctip.PermBreakGlass, ctip.PermPersonMerge},
 	RoleIntake: {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess,
 		ctip.PermPersonRead, ctip.PermPersonWrite},
 	RoleInvestigator: {ctip.PermIntakeRead, ctip.PermIntakeCreate, ctip.PermIntakeProcess, ctip.PermIntakeDecide,

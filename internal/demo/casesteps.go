@@ -282,7 +282,7 @@ func (l *loader) accusedSteps(a *agenda, cp *casePlan, x *accPlan) {
 			}
 			in := person.Input{FullName: x.name, Sex: sexOf(x.female), BirthYear: x.born, EthnicCode: x.ethnic, Nationality: "VN",
 				IDNumber: x.idNumber, Phone: x.phone, Permanent: person.Address{Line: x.village, CommuneCode: x.home}, Occupation: x.occupation,
-				Role: x.role, RecordType: "case", RecordID: cp.id.String()}
+				Role: x.role, RecordType: "case", RecordID: cp.id.String(), ConfirmNew: true} // generated persons are distinct
 			if x.alias != "" {
 				in.Aliases = []string{x.alias}
 			}

@@ -112,7 +112,8 @@ func (l *loader) suspectTrack(s *suspectPlan, idx int) *track {
 		in := person.Input{FullName: s.name, Sex: sexOf(s.female), BirthYear: s.born, EthnicCode: ethnicOf(s.name), Nationality: "VN",
 			IDNumber: s.idNumber, Phone: s.phone, Permanent: person.Address{Line: l.cg.pick(villages), CommuneCode: s.item.commune},
 			Role: s.role, RecordType: "intake_item", RecordID: s.item.id.String(),
-			Notes: "Đối tượng nghi vấn xác định qua xác minh nguồn tin " + s.item.item.Reference}
+			Notes:      "Đối tượng nghi vấn xác định qua xác minh nguồn tin " + s.item.item.Reference,
+			ConfirmNew: true} // generated persons are distinct (a shared random name and year is not a duplicate)
 		if s.alias != "" {
 			in.Aliases = []string{s.alias}
 		}

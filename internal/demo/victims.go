@@ -659,7 +659,7 @@ func (l *loader) victimReceive(ctx context.Context, v *victimPlan) error {
 	in := victim.ReceiveInput{ReceivedAt: v.receivedAt, Channel: v.channel, ReceptionBody: v.body, ReceptionCommune: v.receptionCommune,
 		ReceptionCountry: v.receptionCountry, FoundAbroad: v.foundAbroad,
 		Person: person.Input{FullName: v.name, Sex: sexOf(v.female), BirthYear: v.born, EthnicCode: v.ethnic, Nationality: "VN", IDNumber: v.idNum,
-			Phone: v.phone, Permanent: person.Address{Line: v.village, CommuneCode: v.home}}}
+			Phone: v.phone, Permanent: person.Address{Line: v.village, CommuneCode: v.home}, ConfirmNew: true}} // generated persons are distinct
 	if !v.dob.IsZero() {
 		in.Person.DateOfBirth = v.dob.String()
 	}

@@ -95,6 +95,7 @@ type Input struct {
 	Protect        bool       `json:"protect"`         // protect even without a protected role (e.g. a witness at risk)
 	Photo          []byte     `json:"-"`               //
 	Reason         string     `json:"correction_note"` // why a correction was made (audited, not stored in clear)
+	ConfirmNew     bool       `json:"confirm_new"`     // record it even though it looks like an existing person (dupes.go)
 }
 
 // Places validates place codes (internal/geo).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"ctip"
@@ -42,31 +43,24 @@ type Service struct {
 	RevealWindow time.Duration
 	// BreakGlassWindow is how long a break-the-glass view lasts (default 10 min).
 	BreakGlassWindow time.Duration
+	// Config keeps the settings (settings.go); the values in force are
+	// loaded by LoadSettings and replaced by SaveSettings.
+	Config   SettingsStore
+	settings atomic.Pointer[Settings]
 }
 
 func (s *Service) now() time.Time   { return s.Clock.Now() }
 func (s *Service) today() ctip.Date { return ctip.DateOf(s.now()) }
 
 func (s *Service) revealWindow() time.Duration {
-	if s.RevealWindow > 0 {
-		return s.RevealWindow
-	}
-	return DefaultRevealWindow
+	return time.Duration(s.Settings().RevealMinutes) * time.Minute
 }
 
 func (s *Service) glassWindow() time.Duration {
-	if s.BreakGlassWindow > 0 {
-		return s.BreakGlassWindow
-	}
-	return DefaultBreakGlassWindow
+	return time.Duration(s.Settings().GlassMinutes) * time.Minute
 }
 
-func (s *Service) retention() Retention {
-	if s.Retention.ProtectedYears == 0 {
-		return DefaultRetention
-	}
-	return s.Retention
-}
+func (s *Service) retention() Retention { return s.Settings().Retention }
 
 // ActorOf returns the actor of a context, or Unauthenticated.
 func ActorOf(ctx context.Context) (*ctip.Actor, error) {
@@ -182,6 +176,13 @@ func (s *Service) load(ctx context.Context, a *ctip.Actor, id ctip.ID, action st
 		}
 		return nil, err
 	}
+	if p.MergedInto.Valid {
+		// A tombstone (merge.go): lead to the survivor, if the actor may see it.
+		if _, err := s.load(ctx, a, p.MergedInto.ID, action); err != nil {
+			return nil, err
+		}
+		return nil, &MergedError{Into: p.MergedInto.ID}
+	}
 	if !CanRead(a, p) {
 		// A leader who broke the glass (from the victim file) may open the
 		// person page for the length of the window.
@@ -263,6 +264,15 @@ func (s *Service) Create(ctx context.Context, in Input) (*View, error) {
 	p, roles, team, err := s.build(a, in)
 	if err != nil {
 		return nil, err
+	}
+	if !in.ConfirmNew {
+		dups, err := s.DuplicatesOf(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(dups) > 0 {
+			return nil, &DuplicateError{Candidates: dups}
+		}
 	}
 	au := ctip.NewAuditEvent(a, p.CreatedAt, "person.create", "person", p.ID)
 	au.Fields = filledFields(p)
@@ -429,7 +439,7 @@ func (s *Service) reveal(ctx context.Context, id ctip.ID, reason, kind string) (
 		return nil, err
 	}
 	p, err := s.Store.GetPerson(ctx, id)
-	allowed := err == nil && p.Protected && (kind == RevealTeam && CanReveal(a, p) || kind == RevealBreakGlass && CanBreakGlass(a, p))
+	allowed := err == nil && p.Protected && !p.MergedInto.Valid && (kind == RevealTeam && CanReveal(a, p) || kind == RevealBreakGlass && CanBreakGlass(a, p))
 	if !allowed {
 		if err != nil && !ctip.IsKind(err, ctip.NotFound) {
 			return nil, err

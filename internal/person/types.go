@@ -246,6 +246,10 @@ type Person struct {
 	CreatedBy      ctip.ID
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// MergedInto is set on a tombstone: the record was merged into that
+	// surviving record (merge.go), and its links lead there.
+	MergedInto ctip.NullID
+	MergedAt   time.Time
 
 	// Filled by reads.
 	OwnerUnitPath string
@@ -364,4 +368,6 @@ type Store interface {
 	ActiveReveal(ctx context.Context, personID, userID ctip.ID, now time.Time) (*Reveal, error)
 	PurgeExpired(ctx context.Context, today ctip.Date, au func(n int) ctip.AuditEvent) (int, error)
 	AppendAudit(ctx context.Context, evs ...ctip.AuditEvent) error
+	FindDuplicates(ctx context.Context, q DuplicateQuery) ([]*Person, error)
+	MergePersons(ctx context.Context, m Merge, au ctip.AuditEvent) error
 }

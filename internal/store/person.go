@@ -196,7 +196,8 @@ func (db *DB) UpdatePerson(ctx context.Context, p *person.Person, oldVersion int
 
 const personCols = `p.id, p.owner_unit_id, p.protected, p.pseudonym, p.full_name, p.aliases, p.date_of_birth, p.documents, p.phones,
 	p.accounts, p.addresses, p.occupation, p.photo, p.notes, p.sex, p.birth_year, p.birth_precision, p.ethnic_code, p.nationality,
-	p.watch, p.watch_reason, p.watch_until, p.retain_until, p.version, p.created_by, p.created_at, p.updated_at, u.path, u.name`
+	p.watch, p.watch_reason, p.watch_until, p.retain_until, p.version, p.created_by, p.created_at, p.updated_at, u.path, u.name,
+	p.merged_into, p.merged_at`
 
 func (db *DB) scanPerson(sc interface{ Scan(...any) error }) (*person.Person, error) {
 	p := &person.Person{}
@@ -204,7 +205,8 @@ func (db *DB) scanPerson(sc interface{ Scan(...any) error }) (*person.Person, er
 	var sex string
 	err := sc.Scan(&p.ID, &p.OwnerUnitID, &p.Protected, ns{&p.Pseudonym}, &name, &aliases, &dob, &docs, &phones, &accounts, &addrs, &occ,
 		&photo, &notes, &sex, &p.BirthYear, &p.BirthPrecision, ns{&p.EthnicCode}, ns{&p.Nationality}, &p.Watch, &watchReason, &p.WatchUntil,
-		&p.RetainUntil, &p.Version, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.OwnerUnitPath, &p.OwnerUnitName)
+		&p.RetainUntil, &p.Version, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.OwnerUnitPath, &p.OwnerUnitName,
+		&p.MergedInto, nt{&p.MergedAt})
 	if err != nil {
 		return nil, err
 	}
@@ -490,7 +492,7 @@ func personScope(a *args, s ctip.Scope) string {
 // ListPersons lists persons in scope, newest first.
 func (db *DB) ListPersons(ctx context.Context, scope ctip.Scope, protectedToo bool, pr ctip.PageRequest) (ctip.Page[*person.Person], error) {
 	var a args
-	conds := []string{personScope(&a, scope)}
+	conds := []string{personScope(&a, scope), "p.merged_into IS NULL"}
 	if !protectedToo {
 		conds = append(conds, "p.protected = FALSE")
 	}
@@ -732,6 +734,8 @@ var personChildTables = []string{
 	"DELETE FROM person_consents WHERE person_id IN (%s)",
 	"DELETE FROM person_links WHERE person_id IN (%s)",
 	"DELETE FROM identity_reveals WHERE person_id IN (%s)",
+	"DELETE FROM identity_reveals WHERE person_id IN (SELECT id FROM persons WHERE merged_into IN (%s))",
+	"DELETE FROM persons WHERE merged_into IN (%s)", // the tombstones of records merged into it
 	"DELETE FROM persons WHERE id IN (%s)",
 }
 

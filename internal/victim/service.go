@@ -179,6 +179,17 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
+	if !in.Person.ConfirmNew {
+		// The person may already be in the registry (a suspect record, an
+		// earlier reception): show the candidates the officer may see.
+		dups, err := s.Persons.DuplicatesOf(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(dups) > 0 {
+			return nil, &person.DuplicateError{Candidates: dups}
+		}
+	}
 	f := &File{ID: ctip.NewID(), PersonID: p.ID, OwnerUnitID: a.UnitID, Status: BeingIdentified, FoundAbroad: in.FoundAbroad,
 		StatelessResident: in.StatelessResident, AccompaniesID: in.AccompaniesID, ReceivedAt: in.ReceivedAt.UTC(), Channel: in.Channel,
 		ReceptionBody: in.ReceptionBody, ReceptionCommune: in.ReceptionCommune, ReceptionCountry: in.ReceptionCountry,

@@ -91,7 +91,7 @@ func receive(t *testing.T, f *fx, name string) *victim.View {
 	t.Helper()
 	v, err := f.victims.Receive(f.as("yte"), victim.ReceiveInput{Channel: victim.MissionReturn, ReceptionBody: "Sở Y tế tỉnh Điện Biên",
 		ReceivedAt: f.clock.Now().Add(-2 * time.Hour), FoundAbroad: true,
-		Person: person.Input{FullName: name, Sex: "female", DateOfBirth: "2001-05-04", IDNumber: "011301012345", Phone: "0987 654 321", Nationality: "VN"}})
+		Person: person.Input{FullName: name, Sex: "female", DateOfBirth: "2001-05-04", IDNumber: "011301012345", Phone: "0987 654 321", Nationality: "VN", ConfirmNew: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
