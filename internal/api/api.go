@@ -182,6 +182,9 @@ type Problem struct {
 	Detail    string         `json:"detail,omitempty"`
 	Errors    []FieldProblem `json:"errors,omitempty"`
 	RequestID string         `json:"request_id,omitempty"`
+	// Candidates are the likely existing records of a person refused as a
+	// duplicate (code "duplicate"): only records the caller may see.
+	Candidates []ctip.ID `json:"candidates,omitempty"`
 }
 
 // FieldProblem names a field and what is wrong with it.
@@ -200,6 +203,10 @@ func Code(err error) string {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return "too_large"
+	}
+	var de *person.DuplicateError
+	if errors.As(err, &de) {
+		return "duplicate"
 	}
 	return ctip.KindOf(err).String()
 }
@@ -224,6 +231,13 @@ func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 		httpx.Logger(r.Context()).Error("api request failed", "err", err)
 		p.Reason = "error.internal"
 		p.Detail = s.Cat.T(lang, "error.internal")
+	}
+	var de *person.DuplicateError
+	if errors.As(err, &de) {
+		p.Candidates = []ctip.ID{}
+		for _, c := range de.Candidates {
+			p.Candidates = append(p.Candidates, c.ID)
+		}
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -18,6 +19,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/api/v1/persons", ctip.PermPersonWrite, s.personCreate),
 		perm("GET", "/api/v1/persons", ctip.PermPersonRead, s.personSearch),
 		perm("GET", "/api/v1/persons/{id}", ctip.PermPersonRead, s.personGet),
+		perm("POST", "/api/v1/persons/{id}/merge", ctip.PermPersonMerge, s.personMerge),
 		perm("POST", "/api/v1/victims", ctip.PermVictimWrite, s.victimCreate),
 		perm("GET", "/api/v1/victims/{id}", ctip.PermVictimRead, s.victimGet),
 		perm("POST", "/api/v1/victims/{id}/reveal", ctip.PermVictimRead, s.victimReveal),
@@ -50,13 +52,14 @@ type PersonInput struct {
 	Occupation   string            `json:"occupation"`
 	Role         string            `json:"role"`
 	Protect      bool              `json:"protect"`
+	ConfirmNew   bool              `json:"confirm_new"` // create even though likely duplicates exist (otherwise 409)
 }
 
 func (b PersonInput) toPersonInput() person.Input {
 	return person.Input{FullName: b.FullName, Aliases: b.Aliases, Sex: b.Sex, DateOfBirth: b.DateOfBirth, BirthYear: b.BirthYear,
 		EstimatedAge: b.EstimatedAge, EthnicCode: b.EthnicCode, Nationality: b.Nationality, IDNumber: b.IDNumber, Documents: b.Documents,
 		Phone: b.Phone, Phones: b.Phones, Accounts: b.Accounts, Permanent: b.Permanent, Current: b.Current, Occupation: b.Occupation,
-		Role: b.Role, Protect: b.Protect}
+		Role: b.Role, Protect: b.Protect, ConfirmNew: b.ConfirmNew}
 }
 
 // IdentityDTO is a person's identity, given only when it may be shown.
@@ -152,6 +155,44 @@ func (s *Server) personGet(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v, err := s.Persons.Get(r.Context(), id)
+	if err != nil {
+		var me *person.MergedError
+		if errors.As(err, &me) {
+			// A merged record: the surviving record, for a reader who may see it.
+			w.Header().Set("Location", "/api/v1/persons/"+me.Into.String())
+			w.Header().Set("Cache-Control", "no-store")
+			w.WriteHeader(http.StatusMovedPermanently)
+			return nil
+		}
+		return err
+	}
+	return writeJSON(w, http.StatusOK, personDTO(v))
+}
+
+// MergeInput is the body of POST /api/v1/persons/{id}/merge: the record
+// merged into {id}, the versions both records were read at, and a reason.
+type MergeInput struct {
+	Other        ctip.ID `json:"other"`
+	Version      int     `json:"version"`
+	OtherVersion int     `json:"other_version"`
+	Reason       string  `json:"reason"`
+}
+
+func (s *Server) personMerge(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var b MergeInput
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	if b.Other.IsZero() {
+		var pr ctip.Problems
+		pr.Add("other", "error.required")
+		return pr.Err()
+	}
+	v, err := s.Persons.Merge(r.Context(), id, b.Other, b.Version, b.OtherVersion, b.Reason)
 	if err != nil {
 		return err
 	}

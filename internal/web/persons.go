@@ -246,8 +246,9 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 // ---------- create / correct ----------
 
 type personFormData struct {
-	View    *person.View
-	Choices personChoices
+	View       *person.View
+	Choices    personChoices
+	Duplicates []person.Duplicate // likely existing records of the same person (dupes.go)
 }
 
 func (s *Server) personNewForm(w http.ResponseWriter, r *http.Request) error {
@@ -259,7 +260,9 @@ func (s *Server) personNewForm(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 	var pr ctip.Problems
 	in := parsePersonInput(r, &pr)
-	p := s.page(r, "person.new_title", &personFormData{Choices: s.personChoices()})
+	in.ConfirmNew = r.PostFormValue("confirm_new") != ""
+	data := &personFormData{Choices: s.personChoices()}
+	p := s.page(r, "person.new_title", data)
 	p.Form = newForm(r.PostForm)
 	err := pr.Err()
 	var v *person.View
@@ -268,6 +271,9 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		if s.pError(p.Form, p.Lang, err) {
+			if data.Duplicates = duplicatesOf(err); data.Duplicates != nil {
+				return s.render(w, r, http.StatusConflict, "person_form", p)
+			}
 			return s.render(w, r, http.StatusUnprocessableEntity, "person_form", p)
 		}
 		return err
@@ -623,8 +629,9 @@ func (s *Server) victimList(w http.ResponseWriter, r *http.Request) error {
 }
 
 type victimNewData struct {
-	Choices  personChoices
-	Channels []string
+	Choices    personChoices
+	Channels   []string
+	Duplicates []person.Duplicate // likely existing records of the same person (dupes.go)
 }
 
 func (s *Server) victimNewForm(w http.ResponseWriter, r *http.Request) error {
@@ -652,7 +659,9 @@ func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 		ReceptionCountry: r.PostFormValue("reception_country"), FoundAbroad: r.PostFormValue("found_abroad") != "",
 		StatelessResident: r.PostFormValue("stateless_resident") != "", Accompanies: r.PostFormValue("accompanies")}
 	in.Person.Role = ""
-	p := s.page(r, "victim.new_title", &victimNewData{Choices: s.personChoices(), Channels: victim.Channels})
+	in.Person.ConfirmNew = r.PostFormValue("confirm_new") != ""
+	data := &victimNewData{Choices: s.personChoices(), Channels: victim.Channels}
+	p := s.page(r, "victim.new_title", data)
 	p.Form = newForm(r.PostForm)
 	err := pr.Err()
 	var v *victim.View
@@ -661,6 +670,9 @@ func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		if s.pError(p.Form, p.Lang, err) {
+			if data.Duplicates = duplicatesOf(err); data.Duplicates != nil {
+				return s.render(w, r, http.StatusConflict, "victim_new", p)
+			}
 			return s.render(w, r, http.StatusUnprocessableEntity, "victim_new", p)
 		}
 		return err

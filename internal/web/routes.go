@@ -62,6 +62,7 @@ func (s *Server) Routes() []httpx.Route {
 	routes = append(routes, s.adminRoutes()...)
 	routes = append(routes, s.caseRoutes()...)
 	routes = append(routes, s.personRoutes()...)
+	routes = append(routes, s.registryRoutes()...)
 	for i := range routes {
 		if routes[i].Name == "" {
 			routes[i].Name = routes[i].Method + " " + routes[i].Pattern

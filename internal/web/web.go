@@ -240,6 +240,7 @@ func (s *Server) nav(a *ctip.Actor, lang, current string) []NavItem {
 		{"/admin/users", "nav.users", a.Can(ctip.PermAdminUsers)},
 		{"/admin/sessions", "nav.sessions", a.Can(ctip.PermAdminUsers)},
 		{"/admin/calendar", "nav.calendar", a.Can(ctip.PermAdminSettings)},
+		{"/admin/persons", "nav.person_settings", a.Can(ctip.PermAdminSettings)},
 	}
 	var out []NavItem
 	for _, it := range items {
@@ -507,6 +508,9 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 
 // fail renders an error page: the message in the user's language, never the cause.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if mergedRedirect(w, r, err) {
+		return
+	}
 	status := httpx.StatusOf(err)
 	key := "error.internal"
 	var args []any
