@@ -70,7 +70,9 @@ func (a *app) purgePersons(ctx context.Context) error {
 }
 
 // watchKeys reloads the key file now and then, so that a running server
-// seals with a key added by `ctip keys rotate` (and can open what it rewrote).
+// seals with a key added by `ctip keys rotate` (and can open what it rewrote),
+// and the registry settings, so that a change made on /admin/persons through
+// another instance applies here too.
 func (a *app) watchKeys(ctx context.Context) {
 	t := time.NewTicker(keyReloadInterval)
 	defer t.Stop()
@@ -83,6 +85,9 @@ func (a *app) watchKeys(ctx context.Context) {
 				a.log.Warn("key file reload failed", "err", err)
 			} else if changed {
 				a.log.Info("key file reloaded", "active_key", a.keys.ActiveKeyID())
+			}
+			if err := a.persons.LoadSettings(ctx); err != nil && ctx.Err() == nil {
+				a.log.Warn("person settings reload failed", "err", err)
 			}
 		}
 	}

@@ -147,7 +147,11 @@ func TestMergeWeb(t *testing.T) {
 		oid := other.Person.ID.String()
 		lead := h.login(auth.RoleLeader)
 		base := "/persons/" + fx.suspect.String() + "/merge"
-		renderOK(t, "merge form", func(lang string) *response { lead.lang = lang; defer func() { lead.lang = "" }(); return lead.get(base) }, http.StatusOK)
+		renderOK(t, "merge form", func(lang string) *response {
+			lead.lang = lang
+			defer func() { lead.lang = "" }()
+			return lead.get(base)
+		}, http.StatusOK)
 		renderOK(t, "merge preview", func(lang string) *response {
 			lead.lang = lang
 			defer func() { lead.lang = "" }()
@@ -252,7 +256,11 @@ func TestMergeAPI(t *testing.T) {
 func TestPersonSettingsPage(t *testing.T) {
 	eachEngine(t, func(t *testing.T, h *harness) {
 		adm := h.login(auth.RoleAdmin)
-		renderOK(t, "settings page", func(lang string) *response { adm.lang = lang; defer func() { adm.lang = "" }(); return adm.get("/admin/persons") }, http.StatusOK)
+		renderOK(t, "settings page", func(lang string) *response {
+			adm.lang = lang
+			defer func() { adm.lang = "" }()
+			return adm.get("/admin/persons")
+		}, http.StatusOK)
 		r := adm.get("/admin/persons")
 		wantText(t, r, "settings", `name="reveal_minutes" value="15"`, `name="break_glass_minutes" value="10"`, `name="retain_protected_years" value="10"`, h.vi("nav.person_settings"))
 		stamp := person.DefaultSettings().Stamp()
