@@ -194,3 +194,37 @@ func pathDepth(path string) int {
 	}
 	return n - 1
 }
+
+// Totals is what CampaignSummary counts, over a period without a campaign
+// (the start page's "this year so far").
+type Totals struct {
+	From, To ctip.Date
+	Tally    Tally
+	Scope    string // "province" or "unit"
+}
+
+// YearTotals counts, from 1 January to today, the crime information
+// received, the cases instituted, the persons charged, the rings broken up
+// and the victims rescued: aggregate counts without personal data, over
+// the province for statistics readers (the same scope rule as
+// CampaignSummary).
+func (s *Service) YearTotals(ctx context.Context) (*Totals, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !canSeeCampaigns(a) {
+		return nil, ctip.ErrForbidden()
+	}
+	today := s.today()
+	t := &Totals{From: ctip.NewDate(today.Year, 1, 1), To: today, Scope: "unit"}
+	scope := ctip.VisibleScope(a, ctip.PermCaseOversight)
+	if a.Can(ctip.PermStatsRead) || a.Can(ctip.PermCampaigns) && a.Can(ctip.PermLeaderSubtree) && a.UnitPath != "" && pathDepth(a.UnitPath) <= 1 {
+		scope = ctip.Scope{All: true}
+	}
+	if scope.All {
+		t.Scope = "province"
+	}
+	t.Tally, err = s.Store.CampaignTally(ctx, t.From, t.To, scope)
+	return t, err
+}

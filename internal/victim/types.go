@@ -304,6 +304,8 @@ type Store interface {
 	ListProtection(ctx context.Context, victimID ctip.ID) ([]Protection, error)
 	AddNeeds(ctx context.Context, n NeedsAnswer, ev Event, au ctip.AuditEvent) error
 	NeedsAggregate(ctx context.Context, from, to string) (total int, cells []Cell, err error)
+	// VictimAgenda selects what the victim-support start page lists.
+	VictimAgenda(ctx context.Context, q AgendaQuery) (*Agenda, error)
 	AppendAudit(ctx context.Context, evs ...ctip.AuditEvent) error
 }
 

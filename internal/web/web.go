@@ -134,6 +134,14 @@ func (s *Server) Init() error {
 			}
 			return r
 		},
+		// dict passes several values to a template ("key", value, …).
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
 	}
 	layout, err := templateFS.ReadFile("templates/layout.html")
 	if err != nil {
