@@ -13,8 +13,9 @@ import (
 // Merging two records of the same real person (issue 4 §1, "one record per
 // real person"). The surviving record keeps its own fields (an empty field
 // takes the other record's value) and gains the other's names as aliases,
-// its documents, phones and accounts, its roles, links, prior records,
-// wanted notices, consents, team and victim file; the merged record becomes
+// its documents, phones and accounts, its roles (one role in one record is
+// held once), links, prior records, wanted notices, consents, team and
+// victim file; the merged record becomes
 // a tombstone without identity that points to the survivor, so old links
 // and URLs lead there. Protection is never weakened: if either record is
 // protected, the survivor is (and keeps a pseudonym). One transaction,
@@ -252,7 +253,14 @@ func mergeInto(surv, m *Person) {
 		surv.RetainUntil = m.RetainUntil
 	}
 	surv.IsVictim = surv.IsVictim || m.IsVictim
-	surv.Roles = append(surv.Roles, m.Roles...)
+	for _, r := range m.Roles {
+		// The same role in the same record is held once.
+		if !slices.ContainsFunc(surv.Roles, func(x RoleLink) bool {
+			return x.Role == r.Role && x.RecordType == r.RecordType && x.RecordID == r.RecordID
+		}) {
+			surv.Roles = append(surv.Roles, r)
+		}
+	}
 	surv.Priors = append(surv.Priors, m.Priors...)
 	surv.Wanted = append(surv.Wanted, m.Wanted...)
 	surv.Consents = append(surv.Consents, m.Consents...)

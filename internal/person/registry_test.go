@@ -187,6 +187,9 @@ func TestMerge(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if err := f.persons.AddRole(dtv, b.Person.ID, person.RoleInput{Role: person.RoleSuspect}); err != nil {
+			t.Fatal(err)
+		}
 		if err := f.persons.AddPrior(dtv, b.Person.ID, person.Prior{Kind: person.PriorConviction, Offence: "Điều 150", DecidedOn: ctip.NewDate(2015, 1, 2)}); err != nil {
 			t.Fatal(err)
 		}
@@ -228,7 +231,7 @@ func TestMerge(t *testing.T) {
 		for _, r := range p.Roles {
 			roles = append(roles, r.Role)
 		}
-		if !slices.Contains(roles, person.RoleSuspect) || !slices.Contains(roles, person.RoleRecruiter) {
+		if !slices.Contains(roles, person.RoleSuspect) || !slices.Contains(roles, person.RoleRecruiter) || len(roles) != 2 {
 			t.Fatalf("roles %v", roles)
 		}
 		// The tombstone leads to the survivor; its identity is gone; search finds one record.

@@ -73,6 +73,8 @@ var personMergeMoves = []string{
 	`DELETE FROM person_team WHERE person_id = $2 AND EXISTS (SELECT 1 FROM person_team s WHERE s.person_id = $1
 		AND s.unit_id = person_team.unit_id AND s.reason = person_team.reason)`,
 	`UPDATE person_team SET person_id = $1 WHERE person_id = $2`,
+	`DELETE FROM person_roles WHERE person_id = $2 AND EXISTS (SELECT 1 FROM person_roles s WHERE s.person_id = $1
+		AND s.role = person_roles.role AND s.record_type = person_roles.record_type AND s.record_id = person_roles.record_id)`,
 	`UPDATE person_roles SET person_id = $1 WHERE person_id = $2`,
 	`UPDATE person_priors SET person_id = $1 WHERE person_id = $2`,
 	`UPDATE person_wanted SET person_id = $1 WHERE person_id = $2`,
