@@ -368,3 +368,41 @@ func TestSettings(t *testing.T) {
 		}
 	})
 }
+
+// TestPurgeTakesTombstones: when a surviving record's retention period ends,
+// the purge deletes it with the tombstones of the records merged into it
+// (no dangling reference on either engine), and leaves other records alone.
+func TestPurgeTakesTombstones(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		dtv := f.as("dtv")
+		a, err := f.persons.Create(dtv, person.Input{FullName: "Lầu A Chá", BirthYear: 1990, Role: person.RoleWitness})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f.persons.Create(dtv, person.Input{FullName: "Chá Lầu", Phone: "0911 222 333", Role: person.RoleWitness, ConfirmNew: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keep, err := f.persons.Create(dtv, person.Input{FullName: "Người ở lại", Role: person.RoleSuspect})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.persons.Merge(f.as("truongpc02"), a.Person.ID, b.Person.ID, 1, 1, "Cùng một người làm chứng"); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.T = f.clock.T.AddDate(6, 0, 0) // past the 5 years of a witness
+		n, err := f.persons.Purge(ctip.WithActor(context.Background(), ctip.SystemActor("persons.purge")))
+		if err != nil || n != 1 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		for _, id := range []ctip.ID{a.Person.ID, b.Person.ID} {
+			if _, err := db.GetPerson(context.Background(), id); !ctip.IsKind(err, ctip.NotFound) {
+				t.Errorf("%s survived the purge: %v", id, err)
+			}
+		}
+		if _, err := db.GetPerson(context.Background(), keep.Person.ID); err != nil {
+			t.Errorf("a police record was purged: %v", err)
+		}
+	})
+}
