@@ -49,8 +49,10 @@ func init() {
 	allow("POST /victims/{id}/reveal", auth.RoleVictimSupport)
 	allow("POST /victims/{id}/break-glass", auth.RoleLeader)
 	allow("POST /victims/{id}/act/{action}", victimWr...)
-	// Linking a file to a case: the team, or an investigating body's officer (case write).
-	allow("POST /victims/{id}/link-case", auth.RoleLeader, auth.RoleInvestigator, auth.RoleVictimSupport)
+	// Linking a file to a case: who may already see the identity (the team
+	// with victim.identity) or a leader who may break the glass; the PC02
+	// investigator is off the SYT victim's team (403: no back door).
+	allow("POST /victims/{id}/link-case", auth.RoleLeader, auth.RoleVictimSupport)
 
 	allow("POST /api/v1/persons", personWr...)
 	allow("GET /api/v1/persons", personRd...)

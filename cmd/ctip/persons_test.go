@@ -633,33 +633,90 @@ func TestIdentityExports(t *testing.T) {
 func TestLinkVictimToCase(t *testing.T) {
 	eachEngine(t, func(t *testing.T, h *harness) {
 		fx := h.personFixture()
-		cf := h.caseFixture()
-		inv := h.login(auth.RoleInvestigator)
+		cf := h.caseFixture() // PC02's case; the investigator is its officer
 		vid := fx.victim.String()
-		if r := inv.postForm("/victims/"+vid+"/reveal", url.Values{"reason": {"Lấy lời khai bị hại trong vụ án"}}); r.StatusCode != http.StatusNotFound {
-			t.Fatalf("reveal before the link: %d", r.StatusCode)
+		reason := url.Values{"reason": {"Lấy lời khai bị hại trong vụ án"}}
+		link := func(ref string) url.Values {
+			return url.Values{"reference": {ref}, "reason": {"Bị hại trong vụ án " + ref}}
 		}
-		if r := inv.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {"VA-1999-000001"}}); r.StatusCode != http.StatusUnprocessableEntity {
+		// The victim support officer (SYT, on the team) cannot see PC02's case.
+		if r := h.login(auth.RoleVictimSupport).postForm("/victims/"+vid+"/link-case", link(cf.c.Reference)); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("victim support links a case it cannot see: %d", r.StatusCode)
+		}
+		// The PC02 leader may break the glass: links with a reason, the
+		// owning unit's leaders get the break-the-glass notice.
+		h.outsider("truong-syt", "SYT", ctip.UnitHealth, auth.RoleLeader)
+		leader := h.login(auth.RoleLeader)
+		if r := leader.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}}); r.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("link without a reason: %d", r.StatusCode)
+		}
+		if r := leader.postForm("/victims/"+vid+"/link-case", link("VA-1999-000001")); r.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("unknown case number: %d", r.StatusCode)
 		}
-		r := inv.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}})
-		if r.StatusCode != http.StatusSeeOther {
+		if r := leader.postForm("/victims/"+vid+"/link-case", link(cf.c.Reference)); r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("link: %d %s", r.StatusCode, r.text())
 		}
-		if r := inv.postForm("/victims/"+vid+"/reveal", url.Values{"reason": {"Lấy lời khai bị hại trong vụ án"}}); r.StatusCode != http.StatusSeeOther {
-			t.Fatalf("reveal after the link: %d", r.StatusCode)
+		// The leader gained nothing by linking: no identity without a reveal.
+		if page := leader.get("/victims/" + vid).text(); strings.Contains(page, fxVictimName) {
+			t.Error("linking showed the leader the identity")
+		}
+		// The case's officer is now on the team.
+		inv := h.login(auth.RoleInvestigator)
+		if r := inv.postForm("/victims/"+vid+"/reveal", reason); r.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the case officer's reveal after the link: %d", r.StatusCode)
 		}
 		if page := inv.get("/victims/" + vid).text(); !strings.Contains(page, fxVictimName) {
-			t.Error("the case's investigator does not see the identity after the reveal")
+			t.Error("the case's officer does not see the identity after the reveal")
 		}
 		var n int
-		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'case_linked'`, h.users[auth.RoleVictimSupport].ID).Scan(&n)
+		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'break_glass'`, h.users["truong-syt"].ID).Scan(&n)
 		if n != 1 {
-			t.Errorf("owning unit notified %d times", n)
+			t.Error("the owning unit was not told of the leader's break-the-glass link")
+		}
+		var reasons int
+		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM audit_events WHERE action = 'victim.link_case' AND record_id = $1 AND reason IS NOT NULL`, vid).Scan(&reasons)
+		if reasons != 1 {
+			t.Errorf("%d audited links with a reason", reasons)
 		}
 		// The court's judge reads victim files but may not link them.
-		if r := h.login(auth.RoleCourt).postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}}); r.StatusCode != http.StatusForbidden {
+		if r := h.login(auth.RoleCourt).postForm("/victims/"+vid+"/link-case", link(cf.c.Reference)); r.StatusCode != http.StatusForbidden {
 			t.Errorf("court links: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestLinkCaseIsNoBackDoor: an investigator of another unit than the
+// victim's (not on its team) cannot obtain the identity by linking the
+// victim to a case of their own and revealing (review finding 4); nor does
+// a colleague of the case's unit who is not one of its officers.
+func TestLinkCaseIsNoBackDoor(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		cf := h.caseFixture()
+		vid := fx.victim.String()
+		tok := h.token(auth.RoleInvestigator)
+		inv := h.login(auth.RoleInvestigator) // PC02, the case's officer, not on the SYT victim's team
+		r := inv.postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}, "reason": {"điều tra vụ án " + cf.c.Reference}})
+		if r.StatusCode != http.StatusForbidden {
+			t.Errorf("link-case by an investigator off the team: %d", r.StatusCode)
+		}
+		if r := h.api(tok, "POST", "/api/v1/victims/"+vid+"/reveal", map[string]any{"reason": "điều tra vụ án " + cf.c.Reference}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("reveal after the refused link: %d %s", r.StatusCode, r.text())
+		}
+		var links int
+		h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM person_links WHERE person_id = $1`, fx.victimPerson).Scan(&links)
+		if links != 0 {
+			t.Errorf("the refused link was written")
+		}
+		// Linked properly (by the leader), the unit still does not join: an
+		// investigator of PC02 who is not an officer of the case gets 404.
+		h.login(auth.RoleLeader).postForm("/victims/"+vid+"/link-case", url.Values{"reference": {cf.c.Reference}, "reason": {"Bị hại trong vụ án " + cf.c.Reference}})
+		h.outsider("dieutra2", "PC02", ctip.UnitPolice, auth.RoleInvestigator)
+		if r := h.api(h.token("dieutra2"), "POST", "/api/v1/victims/"+vid+"/reveal", map[string]any{"reason": "điều tra vụ án " + cf.c.Reference}); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a colleague of the case's unit who is not its officer: %d", r.StatusCode)
+		}
+		if r := h.api(tok, "POST", "/api/v1/victims/"+vid+"/reveal", map[string]any{"reason": "điều tra vụ án " + cf.c.Reference}); r.StatusCode != http.StatusOK {
+			t.Errorf("the case's officer after the link: %d", r.StatusCode)
 		}
 	})
 }

@@ -474,7 +474,7 @@ func (l *loader) victimTrack(v *victimPlan, idx int) *track {
 				if v.id.IsZero() || cp.id.IsZero() {
 					return nil
 				}
-				return l.d.Victims.LinkCase(ctx, v.id, cp.id)
+				return l.d.Victims.LinkCase(ctx, v.id, cp.id, "Bị hại trong vụ án "+cp.ref)
 			})
 		}
 	}

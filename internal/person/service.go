@@ -86,13 +86,16 @@ func teamUnits(p *Person, reasons ...string) []ctip.ID {
 	return out
 }
 
-// OnTeam reports whether the actor's unit is on the person's team (the
-// receiving or supporting unit of a victim file, or an investigating unit).
+// OnTeam reports whether the actor is on the person's team: their unit is
+// the receiving or supporting unit of a victim file or an investigating
+// unit, or they are an officer assigned to a case the victim is linked to
+// (only the case's officers, not its whole unit: issue 4 §3).
 func OnTeam(a *ctip.Actor, p *Person) bool {
 	if a == nil || a.System {
 		return a != nil
 	}
-	return p.OwnerUnitID == a.UnitID || slices.Contains(teamUnits(p, TeamReceiving, TeamSupporting, TeamInvestigating), a.UnitID)
+	return p.OwnerUnitID == a.UnitID || slices.Contains(teamUnits(p, TeamReceiving, TeamSupporting, TeamInvestigating), a.UnitID) ||
+		slices.Contains(p.CaseOfficers, a.UserID)
 }
 
 // CanRead reports whether the actor may open the person's record.

@@ -260,6 +260,11 @@ type Person struct {
 	Wanted        []Wanted
 	Consents      []Consent
 	IsVictim      bool
+	// CaseOfficers are the officers (điều tra viên) assigned to the cases
+	// the person is linked to as a victim or a person being identified:
+	// they are on the team through the case (read with the person, so a
+	// change of officers applies at once).
+	CaseOfficers []ctip.ID
 }
 
 // LogValue logs only the ID.
@@ -333,6 +338,10 @@ type Link struct {
 	Role       string
 	UnitID     ctip.ID
 	CreatedAt  time.Time
+	// NoTeam: the record's unit does not join the person's team. A victim
+	// linked to a case gains the case's assigned officers, not its unit
+	// (see Person.CaseOfficers).
+	NoTeam bool
 }
 
 // SearchQuery is a search in search keys (never in clear text).

@@ -340,6 +340,33 @@ func (db *DB) loadPersons(ctx context.Context, ids []ctip.ID, full bool) ([]*per
 	}); err != nil {
 		return nil, err
 	}
+	// The officers of the cases a victim is linked to are on the team.
+	casesOf := map[ctip.ID][]*person.Person{}
+	var caseIDs []ctip.ID
+	for _, p := range out {
+		for _, r := range p.Roles {
+			if r.RecordType != "case" || r.Role != person.RoleVictim && r.Role != person.RoleBeingIdentified {
+				continue
+			}
+			if cid, err := ctip.ParseID(r.RecordID); err == nil {
+				if casesOf[cid] == nil {
+					caseIDs = append(caseIDs, cid)
+				}
+				casesOf[cid] = append(casesOf[cid], p)
+			}
+		}
+	}
+	if len(caseIDs) > 0 {
+		officers, err := db.CaseOfficerIDs(ctx, caseIDs)
+		if err != nil {
+			return nil, err
+		}
+		for cid, users := range officers {
+			for _, p := range casesOf[cid] {
+				p.CaseOfficers = append(p.CaseOfficers, users...)
+			}
+		}
+	}
 	if !full {
 		return out, nil
 	}
@@ -668,8 +695,10 @@ func (db *DB) AddLink(ctx context.Context, l person.Link, au ctip.AuditEvent) er
 		if err := db.protectIfNeeded(ctx, tx, l.PersonID, l.Role, l.CreatedAt); err != nil {
 			return err
 		}
-		if err := db.insertTeam(ctx, tx, l.PersonID, person.TeamUnit{UnitID: l.UnitID, Reason: person.TeamInvestigating}, l.CreatedAt); err != nil {
-			return err
+		if !l.NoTeam {
+			if err := db.insertTeam(ctx, tx, l.PersonID, person.TeamUnit{UnitID: l.UnitID, Reason: person.TeamInvestigating}, l.CreatedAt); err != nil {
+				return err
+			}
 		}
 		return db.appendAudit(ctx, tx, au)
 	})

@@ -26,7 +26,7 @@ type Service struct {
 	}
 	Clock ctip.Clock
 	// Notify tells the owning unit when a case is linked to one of its
-	// victim files (the case's investigators join the team).
+	// victim files (the case's officers join the team).
 	Notify interface {
 		CaseLinked(ctx context.Context, ownerUnit, fileID ctip.ID, pseudonym string) error
 	}
@@ -383,11 +383,15 @@ func (s *Service) reveal(ctx context.Context, id ctip.ID, reason string, glass b
 }
 
 // LinkCase links a victim file to a criminal case (role "victim"): the
-// case's investigating unit joins the team, so its investigators may reveal
-// the identity with a reason. The victim's team may do it for a case it can
-// see; an investigator (case-write permission) may do it for a case of
-// theirs — audited, and the owning unit is told.
-func (s *Service) LinkCase(ctx context.Context, id ctip.ID, caseID ctip.ID) error {
+// officers assigned to the case (its điều tra viên, not its whole unit) join
+// the team and may then reveal the identity with a reason.
+//
+// Linking must not be a back door to the identity (issue 4 §3), so only
+// someone who may already see it links: a team member with the identity
+// permission, or a leader who could break the glass — then the owning unit's
+// leaders get the same notification as for a break-the-glass view. The
+// actor must see the case, and give a reason (kept in the audit trail).
+func (s *Service) LinkCase(ctx context.Context, id ctip.ID, caseID ctip.ID, reason string) error {
 	a, err := s.actor(ctx, ctip.PermVictimRead)
 	if err != nil {
 		return err
@@ -396,14 +400,26 @@ func (s *Service) LinkCase(ctx context.Context, id ctip.ID, caseID ctip.ID) erro
 	if err != nil {
 		return err
 	}
-	team := person.OnTeam(a, p) && a.Can(ctip.PermVictimWrite)
-	if !team && !a.Can(ctip.PermCaseWrite) {
-		return ctip.ErrForbidden()
+	team, glass := person.CanReveal(a, p), person.CanBreakGlass(a, p)
+	if !team && !glass && !a.System {
+		ev := ctip.NewAuditEvent(a, s.now(), "victim.link_case_denied", "victim", f.ID)
+		s.Store.AppendAudit(ctx, ev)
+		return ctip.Errorf(ctip.Forbidden, "victim.link_case_not_team")
 	}
+	var pr ctip.Problems
 	if caseID.IsZero() {
-		var pr ctip.Problems
 		pr.Add("reference", "error.required")
-		return pr.Err()
+	}
+	reason = clean(reason)
+	if reason == "" {
+		pr.Add("reason", "person.reason_required")
+	} else if len([]rune(reason)) < person.MinReasonLen {
+		pr.Add("reason", "person.reason_short", person.MinReasonLen)
+	} else if len([]rune(reason)) > person.MaxText {
+		pr.Add("reason", "error.too_long", person.MaxText)
+	}
+	if err := pr.Err(); err != nil {
+		return err
 	}
 	if s.Persons.Records == nil {
 		return ctip.ErrNotFound()
@@ -419,10 +435,18 @@ func (s *Service) LinkCase(ctx context.Context, id ctip.ID, caseID ctip.ID) erro
 	}
 	au := ctip.NewAuditEvent(a, now, "victim.link_case", "victim", f.ID)
 	au.Fields = []string{"case:" + caseID.String()}
-	if err := s.People.AddLink(ctx, person.Link{PersonID: p.ID, RecordType: "case", RecordID: caseID.String(), Role: role, UnitID: unit, CreatedAt: now}, au); err != nil {
+	if glass && !team {
+		au.Fields = append(au.Fields, "break_glass")
+	}
+	au.Reason = reason
+	if err := s.People.AddLink(ctx, person.Link{PersonID: p.ID, RecordType: "case", RecordID: caseID.String(), Role: role, UnitID: unit,
+		CreatedAt: now, NoTeam: true}, au); err != nil {
 		return err
 	}
-	if !team && s.Notify != nil {
+	switch {
+	case glass && !team && s.Persons.Notify != nil:
+		return s.Persons.Notify.BreakGlass(ctx, p.OwnerUnitID, p.ID, p.Pseudonym)
+	case a.UnitID != f.OwnerUnitID && s.Notify != nil:
 		return s.Notify.CaseLinked(ctx, f.OwnerUnitID, f.ID, f.Pseudonym)
 	}
 	return nil

@@ -878,7 +878,7 @@ func (s *Server) victimLinkCase(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// The service checks who may link before it looks at the number.
-	err = s.Victims.LinkCase(r.Context(), id, cid)
+	err = s.Victims.LinkCase(r.Context(), id, cid, r.PostFormValue("reason"))
 	if ctip.IsKind(err, ctip.Invalid) && refErr != nil {
 		err = refErr
 	}
