@@ -46,7 +46,7 @@ func init() {
 	allow("GET /victims/needs", auth.RoleLeader, auth.RoleInvestigator, auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleCourt)
 	allow("POST /victims/export", auth.RoleVictimSupport)
 	allow("GET /victims/{id}", victimRd...)
-	allow("POST /victims/{id}/reveal", auth.RoleVictimSupport)
+	allow("POST /victims/{id}/reveal", auth.RoleVictimSupport) // others: 404, whatever the role
 	allow("POST /victims/{id}/break-glass", auth.RoleLeader)
 	allow("POST /victims/{id}/act/{action}", victimWr...)
 	// Linking a file to a case: who may already see the identity (the team
@@ -59,6 +59,8 @@ func init() {
 	allow("GET /api/v1/persons/{id}", personScope...)
 	allow("POST /api/v1/victims", victimWr...)
 	allow("GET /api/v1/victims/{id}", victimRd...)
+	// Every other role gets 404 (counted as refused), never 403: see
+	// TestVictimRevealAnswers404ToEveryoneNotEntitled.
 	allow("POST /api/v1/victims/{id}/reveal", auth.RoleVictimSupport)
 	allow("POST /api/v1/victims/{id}/identification", victimWr...)
 	allow("GET /api/v1/victims/{id}/support", victimRd...)

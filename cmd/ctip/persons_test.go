@@ -774,3 +774,49 @@ func TestWebFormIDNumberIsCitizenID(t *testing.T) {
 		}
 	})
 }
+
+// TestVictimRevealAnswers404ToEveryoneNotEntitled: POST .../reveal answers
+// 404 to every role that may not see the identity — also to roles without
+// victim.read (commune police, analyst, administrator…), which the door used
+// to answer 403 — exactly as for a file that does not exist; GET of a file
+// answers the same for an existing and a random id (issue 4 §4).
+func TestVictimRevealAnswers404ToEveryoneNotEntitled(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		h.outsider("cax-intake", "CAX", ctip.UnitCommunePolice, auth.RoleIntake)
+		vid, random := fx.victim.String(), ctip.NewID().String()
+		body := map[string]any{"reason": "Cần xác minh danh tính nạn nhân"}
+		roles := append([]string{"cax-intake"}, allRoles[1:]...)
+		for _, role := range roles {
+			if role == auth.RoleVictimSupport {
+				continue // on the team: entitled
+			}
+			tok := h.token(role)
+			for _, id := range []string{vid, random} {
+				r := h.api(tok, "POST", "/api/v1/victims/"+id+"/reveal", body)
+				var p problem
+				decodeJSON(t, r, &p)
+				if r.StatusCode != http.StatusNotFound || p.Code != "not_found" {
+					t.Errorf("%s: reveal of %s: %d %s", role, id, r.StatusCode, p.Code)
+				}
+				noSecret(t, role+" reveal", r.text())
+			}
+			// Invalid bodies do not tell the not-entitled anything either.
+			if r := h.api(tok, "POST", "/api/v1/victims/"+vid+"/reveal", `{"reason": 7}`); r.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: reveal with a bad body: %d", role, r.StatusCode)
+			}
+			a := h.api(tok, "GET", "/api/v1/victims/"+vid, nil)
+			b := h.api(tok, "GET", "/api/v1/victims/"+random, nil)
+			if a.StatusCode == http.StatusOK {
+				noSecret(t, role+" GET", a.text())
+				continue // a holder of victim.read sees every file under its pseudonym; random is 404
+			}
+			if a.StatusCode != b.StatusCode {
+				t.Errorf("%s: GET existing %d, random %d", role, a.StatusCode, b.StatusCode)
+			}
+		}
+		if r := h.api(h.token(auth.RoleVictimSupport), "POST", "/api/v1/victims/"+vid+"/reveal", body); r.StatusCode != http.StatusOK {
+			t.Errorf("the team's reveal: %d", r.StatusCode)
+		}
+	})
+}

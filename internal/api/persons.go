@@ -22,7 +22,11 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/api/v1/persons/{id}/merge", ctip.PermPersonMerge, s.personMerge),
 		perm("POST", "/api/v1/victims", ctip.PermVictimWrite, s.victimCreate),
 		perm("GET", "/api/v1/victims/{id}", ctip.PermVictimRead, s.victimGet),
-		perm("POST", "/api/v1/victims/{id}/reveal", ctip.PermVictimRead, s.victimReveal),
+		// Open to every signed-in caller: whoever is not entitled (including
+		// roles without victim.read) gets 404 from the service, audited, so
+		// the answer never depends on the role or on whether the file exists
+		// (issue 4 §4).
+		{Method: "POST", Pattern: "/api/v1/victims/{id}/reveal", Access: httpx.Signed, Handler: s.victimReveal},
 		perm("POST", "/api/v1/victims/{id}/identification", ctip.PermVictimWrite, s.victimIdentify),
 		perm("GET", "/api/v1/victims/{id}/support", ctip.PermVictimRead, s.victimSupportList),
 		perm("POST", "/api/v1/victims/{id}/support", ctip.PermVictimWrite, s.victimSupportAdd),

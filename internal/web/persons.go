@@ -43,7 +43,8 @@ func (s *Server) personRoutes() []httpx.Route {
 		{Method: "GET", Pattern: "/victims/needs", Access: httpx.Signed, Handler: s.victimNeeds},
 		perm("POST", "/victims/export", ctip.PermPersonExport, s.victimExport),
 		perm("GET", "/victims/{id}", ctip.PermVictimRead, s.victimShow),
-		perm("POST", "/victims/{id}/reveal", ctip.PermVictimRead, s.victimReveal),
+		// As the API: not entitled, whatever the role, is 404 (the service decides).
+		{Method: "POST", Pattern: "/victims/{id}/reveal", Access: httpx.Signed, Handler: s.victimReveal},
 		perm("POST", "/victims/{id}/break-glass", ctip.PermBreakGlass, s.victimBreakGlass),
 		perm("POST", "/victims/{id}/act/{action}", ctip.PermVictimWrite, s.victimAct),
 		perm("POST", "/victims/{id}/link-case", ctip.PermVictimRead, s.victimLinkCase),
