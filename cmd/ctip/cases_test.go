@@ -291,3 +291,42 @@ func TestWebCaseFromIntake(t *testing.T) {
 		_ = intake.Prosecuted
 	})
 }
+
+// TestAPICaseChargesAsNumbers: {"article": 150, "clause": 2} works as well
+// as strings (review finding 6); the point is a letter; other types, and
+// fractions, are refused naming the field; the response writes strings.
+func TestAPICaseChargesAsNumbers(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		tok := h.token(auth.RoleInvestigator)
+		body := func(charges any) map[string]any {
+			return map[string]any{"institution_number": "01/QĐ", "signer": "Thượng tá", "instituted_on": "2026-02-02",
+				"summary": "Đường dây", "charges": charges}
+		}
+		r := h.api(tok, "POST", "/api/v1/cases", body([]map[string]any{{"article": 150, "clause": 2, "point": "a"}}))
+		var c struct {
+			Category string           `json:"category"`
+			Charges  []map[string]any `json:"charges"`
+		}
+		decodeJSON(t, r, &c)
+		if r.StatusCode != 201 || c.Category != "very_serious" || len(c.Charges) != 1 || c.Charges[0]["article"] != "150" ||
+			c.Charges[0]["clause"] != "2" || c.Charges[0]["point"] != "a" {
+			t.Fatalf("numeric charges: %d %s", r.StatusCode, r.text())
+		}
+		for _, bad := range []struct {
+			charges any
+			field   string
+		}{
+			{[]map[string]any{{"article": 150.5, "clause": 2}}, "charges.article"},
+			{[]map[string]any{{"article": true, "clause": 2}}, "charges.article"},
+			{[]map[string]any{{"article": 150, "clause": []int{2}}}, "charges.clause"},
+			{[]map[string]any{{"article": 150, "clause": 2, "point": 1}}, "charges.point"},
+		} {
+			r := h.api(tok, "POST", "/api/v1/cases", body(bad.charges))
+			var p problem
+			decodeJSON(t, r, &p)
+			if r.StatusCode != 422 || len(p.Errors) != 1 || p.Errors[0].Field != bad.field {
+				t.Errorf("%v: %d %+v", bad.charges, r.StatusCode, p)
+			}
+		}
+	})
+}

@@ -1,11 +1,14 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,17 +50,39 @@ func (s *Server) caseRoutes() []httpx.Route {
 	return routes
 }
 
-// CaseChargeDTO is a charge: article and clause (and point).
+// CaseChargeDTO is a charge: article and clause (and point, a letter).
 type CaseChargeDTO struct {
-	Article string `json:"article"`
-	Clause  string `json:"clause"`
-	Point   string `json:"point,omitempty"`
+	Article Numeral `json:"article"`
+	Clause  Numeral `json:"clause"`
+	Point   string  `json:"point,omitempty"`
+}
+
+// Numeral is an article or clause number. It is written as a string
+// ("150") but read from a string or a whole JSON number (150), since both
+// are natural ways to write {"article": 150, "clause": 2}.
+type Numeral string
+
+// UnmarshalJSON accepts "150" or 150; anything else is a wrong type.
+func (n *Numeral) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*n = Numeral(s)
+		return nil
+	}
+	var i json.Number
+	if err := json.Unmarshal(b, &i); err == nil {
+		if v, err := i.Int64(); err == nil && v >= 0 {
+			*n = Numeral(strconv.FormatInt(v, 10))
+			return nil
+		}
+	}
+	return &json.UnmarshalTypeError{Value: string(b), Type: reflect.TypeFor[string]()}
 }
 
 func caseCharges(in []CaseChargeDTO) []legal.Charge {
 	out := make([]legal.Charge, 0, len(in))
 	for _, c := range in {
-		out = append(out, legal.Charge{Article: c.Article, Clause: c.Clause, Point: c.Point})
+		out = append(out, legal.Charge{Article: string(c.Article), Clause: string(c.Clause), Point: c.Point})
 	}
 	return out
 }
@@ -65,7 +90,7 @@ func caseCharges(in []CaseChargeDTO) []legal.Charge {
 func caseChargeDTOs(in []legal.Charge) []CaseChargeDTO {
 	out := make([]CaseChargeDTO, 0, len(in))
 	for _, c := range in {
-		out = append(out, CaseChargeDTO{c.Article, c.Clause, c.Point})
+		out = append(out, CaseChargeDTO{Numeral(c.Article), Numeral(c.Clause), c.Point})
 	}
 	return out
 }
