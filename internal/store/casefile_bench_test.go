@@ -36,6 +36,7 @@ type caseBench struct {
 	clock *ctip.FixedClock
 	proc  *ctip.Actor // procuracy oversight: the whole province
 	lead  *ctip.Actor // a unit leader
+	inv   *ctip.Actor // an investigator of that unit
 }
 
 func seedCases(b *testing.B) *caseBench {
@@ -59,7 +60,7 @@ func seedCases(b *testing.B) *caseBench {
 	vks, _ := as.CreateUnit(sys, auth.UnitInput{Code: "VKS", Name: "Viện kiểm sát", Kind: ctip.UnitProcuracy})
 	var units []*auth.Unit
 	var officers [][]ctip.ID
-	var leader *ctip.Actor
+	var leader, investigator *ctip.Actor
 	for u := 0; u < 20; u++ {
 		unit, err := as.CreateUnit(sys, auth.UnitInput{Code: fmt.Sprintf("U%02d", u), Name: fmt.Sprintf("Đội %02d", u), Kind: ctip.UnitPolice, ParentCode: "CAT"})
 		if err != nil {
@@ -73,6 +74,9 @@ func seedCases(b *testing.B) *caseBench {
 				b.Fatal(err)
 			}
 			ids = append(ids, usr.ID)
+			if u == 0 && i == 0 {
+				investigator = auth.ActorFor(usr, unit)
+			}
 		}
 		officers = append(officers, ids)
 		if u == 0 {
@@ -154,7 +158,7 @@ func seedCases(b *testing.B) *caseBench {
 	}
 	b.Logf("seeded %d cases in %s", benchCases, time.Since(start).Round(time.Second))
 	svc := &casefile.Service{Store: db, Directory: db, Intake: db, Clock: clock, Policy: legal.DefaultPolicy(), Notify: &notify.Service{Store: db, Clock: clock}}
-	return &caseBench{db: db, svc: svc, clock: clock, proc: auth.ActorFor(pu, vks), lead: leader}
+	return &caseBench{db: db, svc: svc, clock: clock, proc: auth.ActorFor(pu, vks), lead: leader, inv: investigator}
 }
 
 func p95(d []time.Duration) time.Duration {
@@ -278,5 +282,63 @@ func BenchmarkCaseReminders(b *testing.B) {
 			b.Logf("first run: %d notifications in %s", n, time.Since(t0))
 			first = false
 		}
+	}
+}
+
+// BenchmarkHome: what the start page asks of the case service, per role
+// (internal/web/home.go): the investigator's cases due within 7 days or
+// overdue (first 10) and the count of the overdue ones; the leader's board
+// counts and first 10 overdue cases; the procurator's board counts and
+// first 10 cases the procuracy holds that are due.
+func BenchmarkHome(b *testing.B) {
+	if os.Getenv("CTIP_BENCH") == "" {
+		b.Skip("set CTIP_BENCH=1: seeds 200,000 cases")
+	}
+	cb := seedCases(b)
+	today := ctip.DateOf(cb.clock.Now())
+	due := casefile.Filter{DueBy: today.AddDays(casefile.DueSoonDays)}
+	page := ctip.PageRequest{Limit: 10, Sort: "due"}
+	for _, who := range []struct {
+		name string
+		a    *ctip.Actor
+		run  func(ctx context.Context) error
+	}{
+		{"investigator", cb.inv, func(ctx context.Context) error {
+			if _, err := cb.svc.List(ctx, casefile.ViewMine, due, page); err != nil {
+				return err
+			}
+			_, err := cb.svc.List(ctx, casefile.ViewOverdue, casefile.Filter{OfficerID: ctip.Some(cb.inv.UserID)}, ctip.PageRequest{Limit: 1})
+			return err
+		}},
+		{"unit_leader", cb.lead, func(ctx context.Context) error {
+			if _, err := cb.svc.Board(ctx, "", casefile.Filter{}); err != nil {
+				return err
+			}
+			_, err := cb.svc.List(ctx, casefile.ViewOverdue, casefile.Filter{}, page)
+			return err
+		}},
+		{"procurator", cb.proc, func(ctx context.Context) error {
+			if _, err := cb.svc.Board(ctx, "", casefile.Filter{}); err != nil {
+				return err
+			}
+			f := due
+			f.Holder = casefile.BodyProcuracy
+			_, err := cb.svc.List(ctx, "", f, page)
+			return err
+		}},
+	} {
+		b.Run(who.name, func(b *testing.B) {
+			ctx := ctip.WithActor(context.Background(), who.a)
+			var ds []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				if err := who.run(ctx); err != nil {
+					b.Fatal(err)
+				}
+				ds = append(ds, time.Since(t0))
+			}
+			b.ReportMetric(float64(p50(ds).Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(p95(ds).Microseconds())/1000, "p95-ms")
+		})
 	}
 }
