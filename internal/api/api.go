@@ -330,6 +330,18 @@ func queryInt(r *http.Request, name string, def int, p *ctip.Problems) int {
 	return n
 }
 
+// queryBool reads a yes/no query parameter: true/1 or false/0.
+func queryBool(r *http.Request, name string, p *ctip.Problems) bool {
+	switch r.URL.Query().Get(name) {
+	case "", "false", "0":
+		return false
+	case "true", "1":
+		return true
+	}
+	p.Add(name, "error.wrong_type", r.URL.Query().Get(name))
+	return false
+}
+
 func queryDate(r *http.Request, name string, p *ctip.Problems) ctip.Date {
 	v := r.URL.Query().Get(name)
 	if v == "" {

@@ -3,6 +3,8 @@ package api
 import (
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"ctip"
@@ -203,7 +205,8 @@ func (s *Server) personMerge(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, personDTO(v))
 }
 
-// HitDTO is a search result: the name, or the pseudonym of a protected person.
+// HitDTO is a search result or a list row: the name, or the pseudonym of a
+// protected person (search only: the list leaves protected persons out).
 type HitDTO struct {
 	ID        ctip.ID    `json:"id"`
 	Label     string     `json:"label"`
@@ -211,26 +214,86 @@ type HitDTO struct {
 	Sex       person.Sex `json:"sex"`
 	AgeBand   string     `json:"age_band"`
 	Roles     []string   `json:"roles"`
+	// List rows only.
+	Watch     bool       `json:"watch,omitempty"`
+	Wanted    bool       `json:"wanted,omitempty"`
+	Unit      string     `json:"owner_unit,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
 }
 
+// personSearch searches (q) or lists (no q) the persons of the actor's
+// scope. A search gives at most 50 hits, ranked; a list is paged (limit,
+// offset), filtered (role, watch, wanted, unit) and sorted by creation or
+// last change (names are encrypted: no order by name). Both give a total.
 func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query().Get("q")
-	if q == "" {
-		var pr ctip.Problems
-		pr.Add("q", "error.required")
-		return pr.Err()
+	q := r.URL.Query()
+	var p ctip.Problems
+	limit := queryInt(r, "limit", ctip.DefaultPageSize, &p)
+	offset := queryInt(r, "offset", 0, &p)
+	if limit > ctip.MaxPageSize {
+		p.Add("limit", "error.max", ctip.MaxPageSize)
 	}
-	hits, err := s.Persons.Search(r.Context(), q)
+	if limit == 0 {
+		limit = ctip.DefaultPageSize
+	}
+	if query := strings.TrimSpace(q.Get("q")); query != "" {
+		if err := p.Err(); err != nil {
+			return err
+		}
+		hits, err := s.Persons.Search(r.Context(), query)
+		if err != nil {
+			return err
+		}
+		out := []HitDTO{}
+		for _, h := range hits {
+			roles := h.Roles
+			if roles == nil {
+				roles = []string{}
+			}
+			out = append(out, HitDTO{ID: h.ID, Label: h.Label, Protected: h.Protected, Sex: h.Sex, AgeBand: h.AgeBand, Roles: roles})
+		}
+		total := len(out)
+		out = out[min(offset, total):min(offset+limit, total)]
+		return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": total, "limit": limit, "offset": offset})
+	}
+	f := person.ListFilter{Role: q.Get("role"), Watch: queryBool(r, "watch", &p), Wanted: queryBool(r, "wanted", &p)}
+	if v := q.Get("unit"); v != "" {
+		id, err := ctip.ParseID(v)
+		if err != nil {
+			p.Add("unit", "error.id")
+		} else {
+			f.UnitID = ctip.Some(id)
+		}
+	}
+	sort, dir := q.Get("sort"), q.Get("dir")
+	if dir != "" && dir != "asc" && dir != "desc" {
+		p.Add("dir", "error.choice")
+	}
+	if err := p.Err(); err != nil {
+		return err
+	}
+	page, err := s.Persons.List(r.Context(), f, ctip.PageRequest{Limit: limit, Offset: offset, Sort: sort, Desc: dir != "asc"})
 	if err != nil {
 		return err
 	}
-	out := []HitDTO{}
-	for _, h := range hits {
-		roles := h.Roles
-		if roles == nil {
-			roles = []string{}
+	today := ctip.DateOf(s.Clock.Now())
+	out := make([]HitDTO, 0, len(page.Items))
+	for _, it := range page.Items {
+		d := HitDTO{ID: it.ID, Label: it.Identity.FullName, Sex: it.Sex, AgeBand: person.AgeBand(it.BirthYear, today), Roles: []string{},
+			Watch: it.Watch, Unit: it.OwnerUnitName, CreatedAt: &it.CreatedAt, UpdatedAt: &it.UpdatedAt}
+		if d.Label == "" && len(it.Identity.Aliases) > 0 {
+			d.Label = it.Identity.Aliases[0]
 		}
-		out = append(out, HitDTO{ID: h.ID, Label: h.Label, Protected: h.Protected, Sex: h.Sex, AgeBand: h.AgeBand, Roles: roles})
+		for _, rl := range it.Roles {
+			if !slices.Contains(d.Roles, rl.Role) {
+				d.Roles = append(d.Roles, rl.Role)
+			}
+		}
+		for _, wn := range it.Wanted {
+			d.Wanted = d.Wanted || wn.LiftedOn.IsZero()
+		}
+		out = append(out, d)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
 }

@@ -592,8 +592,9 @@ func itoa(n int) string {
 }
 
 // List returns the non-protected persons in the actor's scope (protected
-// persons are reached through victim files and search).
-func (s *Service) List(ctx context.Context, p ctip.PageRequest) (ctip.Page[*Person], error) {
+// persons are reached through victim files and search), filtered and sorted
+// by creation (default, newest first) or last change.
+func (s *Service) List(ctx context.Context, f ListFilter, p ctip.PageRequest) (ctip.Page[*Person], error) {
 	a, err := ActorOf(ctx)
 	if err != nil {
 		return ctip.Page[*Person]{}, err
@@ -601,7 +602,17 @@ func (s *Service) List(ctx context.Context, p ctip.PageRequest) (ctip.Page[*Pers
 	if !a.Can(ctip.PermPersonRead) {
 		return ctip.Page[*Person]{}, ctip.ErrForbidden()
 	}
-	return s.Store.ListPersons(ctx, Scope(a), false, p.Normalize())
+	var pr ctip.Problems
+	if f.Role != "" && !slices.Contains(ListRoles(), f.Role) {
+		pr.Add("role", "error.choice")
+	}
+	if p.Sort != "" && p.Sort != SortCreated && p.Sort != SortUpdated {
+		pr.Add("sort", "error.choice")
+	}
+	if err := pr.Err(); err != nil {
+		return ctip.Page[*Person]{}, err
+	}
+	return s.Store.ListPersons(ctx, f, Scope(a), false, p.Normalize())
 }
 
 // RoleInput adds a role, a prior record or a wanted notice.

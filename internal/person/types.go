@@ -13,6 +13,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"ctip"
@@ -352,6 +353,35 @@ type SearchQuery struct {
 	Limit    int      // candidates
 }
 
+// ListFilter narrows the person list. Names are encrypted, so the list
+// cannot be sorted or filtered by name (search by name instead): it sorts by
+// the date the record was created (default) or last changed.
+type ListFilter struct {
+	Role   string      // a role the person holds in some record (not a protected role)
+	Watch  bool        // on the watch list
+	Wanted bool        // an active wanted notice (not lifted)
+	UnitID ctip.NullID // the owning unit
+}
+
+// List sorts.
+const (
+	SortCreated = "created"
+	SortUpdated = "updated"
+)
+
+// ListRoles are the roles the list filters by: the protected roles are left
+// out (protected persons are not listed; victims are listed by pseudonym on
+// the victim files' list).
+func ListRoles() []string {
+	var out []string
+	for _, r := range Roles {
+		if !slices.Contains(ProtectedRoles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Candidate is a search hit before visibility filtering.
 type Candidate struct {
 	Person *Person
@@ -363,7 +393,7 @@ type Store interface {
 	UpdatePerson(ctx context.Context, p *Person, oldVersion int, au ctip.AuditEvent) error
 	GetPerson(ctx context.Context, id ctip.ID) (*Person, error)
 	SearchPersons(ctx context.Context, q SearchQuery) ([]*Person, error)
-	ListPersons(ctx context.Context, scope ctip.Scope, protectedToo bool, p ctip.PageRequest) (ctip.Page[*Person], error)
+	ListPersons(ctx context.Context, f ListFilter, scope ctip.Scope, protectedToo bool, p ctip.PageRequest) (ctip.Page[*Person], error)
 	AddRole(ctx context.Context, r RoleLink, au ctip.AuditEvent) error
 	AddPrior(ctx context.Context, pr Prior, au ctip.AuditEvent) error
 	AddWanted(ctx context.Context, w Wanted, au ctip.AuditEvent) error

@@ -367,6 +367,20 @@ func (db *DB) loadPersons(ctx context.Context, ids []ctip.ID, full bool) ([]*per
 			}
 		}
 	}
+	// Wanted notices: the lists show them too.
+	if err := db.eachRow(ctx, `SELECT id, person_id, decision_number, issuing_body, issued_on, lifted_on, created_at FROM person_wanted
+		WHERE person_id IN `+in+` ORDER BY issued_on, id`, a.v, func(sc *sql.Rows) error {
+		var w person.Wanted
+		if err := sc.Scan(&w.ID, &w.PersonID, &w.DecisionNumber, &w.IssuingBody, &w.IssuedOn, &w.LiftedOn, &w.CreatedAt); err != nil {
+			return err
+		}
+		if p := byID[w.PersonID]; p != nil {
+			p.Wanted = append(p.Wanted, w)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
 	if !full {
 		return out, nil
 	}
@@ -383,19 +397,6 @@ func (db *DB) loadPersons(ctx context.Context, ids []ctip.ID, full bool) ([]*per
 		}
 		if p := byID[r.PersonID]; p != nil {
 			p.Priors = append(p.Priors, r)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if err := db.eachRow(ctx, `SELECT id, person_id, decision_number, issuing_body, issued_on, lifted_on, created_at FROM person_wanted
-		WHERE person_id IN `+in+` ORDER BY issued_on, id`, a.v, func(sc *sql.Rows) error {
-		var w person.Wanted
-		if err := sc.Scan(&w.ID, &w.PersonID, &w.DecisionNumber, &w.IssuingBody, &w.IssuedOn, &w.LiftedOn, &w.CreatedAt); err != nil {
-			return err
-		}
-		if p := byID[w.PersonID]; p != nil {
-			p.Wanted = append(p.Wanted, w)
 		}
 		return nil
 	}); err != nil {
@@ -516,19 +517,45 @@ func personScope(a *args, s ctip.Scope) string {
 	return "(" + strings.Join(ors, " OR ") + ")"
 }
 
-// ListPersons lists persons in scope, newest first.
-func (db *DB) ListPersons(ctx context.Context, scope ctip.Scope, protectedToo bool, pr ctip.PageRequest) (ctip.Page[*person.Person], error) {
+// ListPersons lists persons in scope, filtered, newest first (or by last
+// change). The filters go through indexes: person_roles (role, person_id),
+// person_wanted (lifted_on, person_id), persons (watch, …) and (owner_unit_id,
+// created_at); the orders through persons (created_at) and (updated_at).
+func (db *DB) ListPersons(ctx context.Context, f person.ListFilter, scope ctip.Scope, protectedToo bool, pr ctip.PageRequest) (ctip.Page[*person.Person], error) {
 	var a args
 	conds := []string{personScope(&a, scope), "p.merged_into IS NULL"}
 	if !protectedToo {
 		conds = append(conds, "p.protected = FALSE")
+	}
+	if f.Role != "" {
+		conds = append(conds, "p.id IN (SELECT r.person_id FROM person_roles r WHERE r.role = "+a.add(f.Role)+")")
+	}
+	if f.Wanted {
+		conds = append(conds, "p.id IN (SELECT w.person_id FROM person_wanted w WHERE w.lifted_on IS NULL)")
+	}
+	if f.Watch {
+		conds = append(conds, "p.watch = TRUE")
+	}
+	if f.UnitID.Valid {
+		conds = append(conds, "p.owner_unit_id = "+a.add(f.UnitID.ID))
 	}
 	w := where(conds)
 	page := ctip.Page[*person.Person]{Limit: pr.Limit, Offset: pr.Offset}
 	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM persons p JOIN units u ON u.id = p.owner_unit_id`+w, a.v...).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count persons")
 	}
-	q := `SELECT p.id FROM persons p JOIN units u ON u.id = p.owner_unit_id` + w + ` ORDER BY p.created_at DESC, p.id DESC LIMIT ` + a.add(pr.Limit) + ` OFFSET ` + a.add(pr.Offset)
+	if page.Total == 0 {
+		return page, nil
+	}
+	col := "p.created_at"
+	if pr.Sort == person.SortUpdated {
+		col = "p.updated_at"
+	}
+	dir := " DESC"
+	if pr.Sort != "" && !pr.Desc {
+		dir = " ASC"
+	}
+	q := `SELECT p.id FROM persons p JOIN units u ON u.id = p.owner_unit_id` + w + ` ORDER BY ` + col + dir + `, p.id` + dir + ` LIMIT ` + a.add(pr.Limit) + ` OFFSET ` + a.add(pr.Offset)
 	var ids []ctip.ID
 	if err := db.eachRow(ctx, q, a.v, func(sc *sql.Rows) error {
 		var id ctip.ID

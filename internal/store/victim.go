@@ -165,15 +165,38 @@ func (db *DB) FileByPseudonym(ctx context.Context, pseudonym string) (*victim.Fi
 	return f, mapErr(err, "victim file")
 }
 
-// ListFiles lists victim files, newest reception first.
+// victimClassSQL is victim.ClassOf in SQL, for the file v of person p (its
+// principal pv/pp when it accompanies someone); a test checks it against
+// ClassOf on every combination.
+func victimClassSQL() string {
+	base := func(v, p string) string {
+		citizen := "(" + p + ".nationality = 'VN' OR " + p + ".nationality IS NULL OR " + p + ".nationality = '')"
+		resident := "(" + citizen + " OR (" + v + ".stateless_resident AND " + p + ".nationality = 'XX'))"
+		return "CASE WHEN " + v + ".status = 'not_victim' THEN 'none'" +
+			" WHEN " + v + ".status = 'victim' THEN CASE WHEN " + resident + " THEN 'citizen_victim' ELSE 'foreign' END" +
+			" WHEN NOT " + resident + " THEN 'foreign'" +
+			" WHEN " + v + ".found_abroad AND " + citizen + " THEN 'identified_abroad' ELSE 'identified_in_vn' END"
+	}
+	principal := base("pv", "pp")
+	return "CASE WHEN pv.id IS NULL THEN " + base("v", "p") +
+		" WHEN (" + principal + ") IN ('citizen_victim', 'accompanying_victim') THEN 'accompanying_victim' ELSE " + principal + " END"
+}
+
+// ListFiles lists victim files (pseudonyms, no identity), newest reception
+// first, or by pseudonym or status.
 func (db *DB) ListFiles(ctx context.Context, f victim.Filter, pr ctip.PageRequest) (ctip.Page[*victim.File], error) {
 	var a args
 	var conds []string
+	from := fileFrom
+	count := ` FROM victims v`
 	if f.Status != "" {
 		conds = append(conds, "v.status = "+a.add(string(f.Status)))
 	}
 	if !f.UnitID.IsZero() {
 		conds = append(conds, "(v.owner_unit_id = "+a.add(f.UnitID)+" OR EXISTS (SELECT 1 FROM person_team t WHERE t.person_id = v.person_id AND t.reason <> 'share' AND t.unit_id = "+a.add(f.UnitID)+"))")
+	}
+	if !f.Owner.IsZero() {
+		conds = append(conds, "v.owner_unit_id = "+a.add(f.Owner))
 	}
 	if !f.From.IsZero() {
 		conds = append(conds, "v.received_at >= "+a.add(f.From.Time().Add(-12*60*60*1e9).UTC()))
@@ -181,12 +204,46 @@ func (db *DB) ListFiles(ctx context.Context, f victim.Filter, pr ctip.PageReques
 	if !f.To.IsZero() {
 		conds = append(conds, "v.received_at < "+a.add(f.To.End().UTC()))
 	}
+	if f.Class != "" {
+		join := " JOIN persons p ON p.id = v.person_id LEFT JOIN victims pv ON pv.id = v.accompanies_id LEFT JOIN persons pp ON pp.id = pv.person_id"
+		count += join
+		from += " LEFT JOIN victims pv ON pv.id = v.accompanies_id LEFT JOIN persons pp ON pp.id = pv.person_id"
+		conds = append(conds, "("+victimClassSQL()+") = "+a.add(string(f.Class)))
+	}
+	if f.Clock != "" {
+		// The 120-day clock (victim.EssentialClockOf): last day = start + 119;
+		// over when today is past it and no extension was decided.
+		today := f.Today
+		lastBefore := today.AddDays(-(victim.EssentialDays - 1)) // start < this: last day before today
+		verification := "v.verification_due IS NOT NULL AND v.verified_on IS NULL AND v.verification_due "
+		essential := "v.essential_start IS NOT NULL AND (v.essential_extension IS NULL OR v.essential_extension = '') AND v.essential_start "
+		if f.Clock == victim.ClockOverdue {
+			conds = append(conds, "v.closed_on IS NULL", "(("+verification+"< "+a.add(today)+") OR ("+essential+"< "+a.add(lastBefore)+"))")
+		} else {
+			conds = append(conds, "v.closed_on IS NULL", "(("+verification+">= "+a.add(today)+") OR ("+essential+">= "+a.add(lastBefore)+
+				" AND v.essential_start <= "+a.add(lastBefore.AddDays(victim.ClockSoonDays))+"))")
+		}
+	}
 	w := where(conds)
 	page := ctip.Page[*victim.File]{Limit: pr.Limit, Offset: pr.Offset}
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM victims v`+w, a.v...).Scan(&page.Total); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*)`+count+w, a.v...).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count victims")
 	}
-	q := `SELECT ` + fileCols + fileFrom + w + ` ORDER BY v.received_at DESC, v.id DESC LIMIT ` + a.add(pr.Limit) + ` OFFSET ` + a.add(pr.Offset)
+	if page.Total == 0 {
+		return page, nil
+	}
+	dir := " DESC"
+	if pr.Sort != "" && !pr.Desc {
+		dir = " ASC"
+	}
+	order := "v.received_at" + dir + ", v.id" + dir
+	switch pr.Sort {
+	case victim.SortPseudonym:
+		order = "p.pseudonym" + dir + ", v.id" + dir
+	case victim.SortStatus:
+		order = "v.status" + dir + ", v.received_at DESC, v.id DESC"
+	}
+	q := `SELECT ` + fileCols + from + w + ` ORDER BY ` + order + ` LIMIT ` + a.add(pr.Limit) + ` OFFSET ` + a.add(pr.Offset)
 	err := db.eachRow(ctx, q, a.v, func(sc *sql.Rows) error {
 		fl, err := db.scanFile(sc, false)
 		if err != nil {

@@ -1154,9 +1154,19 @@ func (s *Service) List(ctx context.Context, f Filter, p ctip.PageRequest) (ctip.
 	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
 		pr.Add("to", "error.date_range")
 	}
+	if f.Class != "" && !slices.Contains(Classes, f.Class) {
+		pr.Add("class", "error.choice")
+	}
+	if f.Clock != "" && f.Clock != ClockDue && f.Clock != ClockOverdue {
+		pr.Add("clock", "error.choice")
+	}
+	if p.Sort != "" && p.Sort != SortReceived && p.Sort != SortPseudonym && p.Sort != SortStatus {
+		pr.Add("sort", "error.choice")
+	}
 	if err := pr.Err(); err != nil {
 		return ctip.Page[*File]{}, err
 	}
+	f.Today = s.today()
 	if f.Mine {
 		f.UnitID = a.UnitID
 	}

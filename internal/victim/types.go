@@ -281,10 +281,36 @@ type Cell struct {
 // Filter selects victim files.
 type Filter struct {
 	Status   Status
-	From, To ctip.Date
-	Mine     bool // only the actor's unit's files
-	UnitID   ctip.ID
+	From, To ctip.Date // received in [From, To] (Vietnam days)
+	Mine     bool      // only the actor's unit's files
+	UnitID   ctip.ID   // the files of this unit (owner or team)
+	Class    Class     // beneficiary class (ClassOf, computed in the query)
+	Owner    ctip.ID   // the receiving (owning) unit
+	Clock    string    // ClockDue or ClockOverdue: a running clock due soon or overdue (open files)
+	Today    ctip.Date // set by the service: the day the clocks are read on
 }
+
+// Clock filters of the victim list.
+const (
+	// ClockDue: the 3-day verification still running, or the 120-day
+	// essential-needs period ending within ClockSoonDays.
+	ClockDue = "due"
+	// ClockOverdue: verification late, or the 120 days over without an
+	// extension.
+	ClockOverdue = "overdue"
+	// ClockSoonDays is "due soon" for the 120-day clock.
+	ClockSoonDays = 14
+)
+
+// List sorts.
+const (
+	SortReceived  = "received"
+	SortPseudonym = "pseudonym"
+	SortStatus    = "status"
+)
+
+// Classes lists the beneficiary classes in display order.
+var Classes = []Class{ClassCitizenVictim, ClassAccompanyingVictim, ClassIdentifiedAbroad, ClassIdentifiedInVN, ClassForeign, ClassNone}
 
 // Store is what the victim service needs from storage.
 type Store interface {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -201,23 +202,50 @@ func personValues(p *person.Person) url.Values {
 // ---------- person list and search ----------
 
 type personListData struct {
-	Link     string // "intake_item:<id>": link the chosen person to that record
-	Roles    []string
-	Q        string
-	Hits     []person.Hit
-	Searched bool
-	Items    []*person.Person
-	Pager    Pager
-	Today    ctip.Date
-	AgeBands map[ctip.ID]string
+	Link      string // "intake_item:<id>": link the chosen person to that record
+	Roles     []string
+	ListRoles []string
+	Units     []unitOption
+	Q         string
+	Hits      []person.Hit
+	Searched  bool
+	Items     []*person.Person
+	Pager     Pager
+	Sort      map[string]string
+	Filtered  bool
+	Today     ctip.Date
+	AgeBands  map[ctip.ID]string
+}
+
+// parsePersonFilter reads the person list's filters (role, watch list,
+// wanted, owning unit) and checks the order asked for.
+func parsePersonFilter(q url.Values, p *ctip.Problems) person.ListFilter {
+	f := person.ListFilter{Role: q.Get("role"), Watch: q.Get("watch") != "", Wanted: q.Get("wanted") != ""}
+	if f.Role != "" && !slices.Contains(person.ListRoles(), f.Role) {
+		p.Add("role", "error.choice")
+	}
+	if v := q.Get("unit"); v != "" {
+		id, err := ctip.ParseID(v)
+		if err != nil {
+			p.Add("unit", "error.choice")
+		} else {
+			f.UnitID = ctip.Some(id)
+		}
+	}
+	checkSort(q, p, person.SortCreated, person.SortUpdated)
+	return f
 }
 
 func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "person.list_title", nil)
 	p.Form = newForm(q)
-	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now()), Link: q.Get("link"), Roles: s.personChoices().Roles}
+	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now()), Link: q.Get("link"), Roles: s.personChoices().Roles,
+		ListRoles: person.ListRoles(), Sort: map[string]string{}}
 	p.Data = data
+	if units, err := s.Auth.Units(r.Context()); err == nil {
+		data.Units = unitOptions(units, nil)
+	}
 	if data.Q != "" {
 		data.Searched = true
 		hits, err := s.Persons.Search(r.Context(), data.Q)
@@ -230,9 +258,22 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 		data.Hits = hits
 		return s.render(w, r, http.StatusOK, "person_list", p)
 	}
+	for _, col := range []string{person.SortCreated, person.SortUpdated} {
+		data.Sort[col] = sortLink("/persons", q, col)
+	}
+	var pr ctip.Problems
+	f := parsePersonFilter(q, &pr)
+	data.Filtered = f != (person.ListFilter{})
+	if err := pr.Err(); err != nil {
+		s.pError(p.Form, p.Lang, err)
+		return s.render(w, r, http.StatusUnprocessableEntity, "person_list", p)
+	}
 	preq := pageReq(q)
-	page, err := s.Persons.List(r.Context(), preq)
+	page, err := s.Persons.List(r.Context(), f, preq)
 	if err != nil {
+		if s.pError(p.Form, p.Lang, err) {
+			return s.render(w, r, http.StatusUnprocessableEntity, "person_list", p)
+		}
 		return err
 	}
 	data.Items = page.Items
@@ -603,18 +644,77 @@ type victimListData struct {
 	Pager    Pager
 	Today    ctip.Date
 	Statuses []victim.Status
+	Classes  []victim.Class
+	Units    []unitOption
+	Sort     map[string]string
 	Filter   url.Values
+	Filtered bool
 	AgeBands map[ctip.ID]string
+}
+
+// parseVictimFilter reads the victim list's filters: status, beneficiary
+// class, receiving unit, period of reception, clocks, "my unit's".
+func parseVictimFilter(q url.Values, p *ctip.Problems) victim.Filter {
+	f := victim.Filter{Status: victim.Status(q.Get("status")), Mine: q.Get("mine") != "", Class: victim.Class(q.Get("class")), Clock: q.Get("clock")}
+	if f.Status != "" && !slices.Contains(victim.Statuses, f.Status) {
+		p.Add("status", "error.choice")
+	}
+	if f.Class != "" && !slices.Contains(victim.Classes, f.Class) {
+		p.Add("class", "error.choice")
+	}
+	if f.Clock != "" && f.Clock != victim.ClockDue && f.Clock != victim.ClockOverdue {
+		p.Add("clock", "error.choice")
+	}
+	if v := q.Get("unit"); v != "" {
+		id, err := ctip.ParseID(v)
+		if err != nil {
+			p.Add("unit", "error.choice")
+		} else {
+			f.Owner = id
+		}
+	}
+	for _, k := range []string{"from", "to"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			d, err := ctip.ParseDate(v)
+			switch {
+			case err != nil:
+				p.Add(k, "error.date")
+			case k == "from":
+				f.From = d
+			default:
+				f.To = d
+			}
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		p.Add("to", "error.date_range")
+	}
+	checkSort(q, p, victim.SortReceived, victim.SortPseudonym, victim.SortStatus)
+	return f
 }
 
 func (s *Server) victimList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "victim.list_title", nil)
 	p.Form = newForm(q)
-	data := &victimListData{Today: ctip.DateOf(s.Clock.Now()), Statuses: victim.Statuses, Filter: q, AgeBands: map[ctip.ID]string{}}
+	data := &victimListData{Today: ctip.DateOf(s.Clock.Now()), Statuses: victim.Statuses, Classes: victim.Classes, Filter: q,
+		AgeBands: map[ctip.ID]string{}, Sort: map[string]string{}}
 	p.Data = data
+	if units, err := s.Auth.Units(r.Context()); err == nil {
+		data.Units = unitOptions(units, nil)
+	}
+	for _, col := range []string{victim.SortReceived, victim.SortPseudonym, victim.SortStatus} {
+		data.Sort[col] = sortLink("/victims", q, col)
+	}
+	var pr ctip.Problems
+	f := parseVictimFilter(q, &pr)
+	data.Filtered = f != (victim.Filter{})
+	if err := pr.Err(); err != nil {
+		s.pError(p.Form, p.Lang, err)
+		return s.render(w, r, http.StatusUnprocessableEntity, "victim_list", p)
+	}
 	preq := pageReq(q)
-	page, err := s.Victims.List(r.Context(), victim.Filter{Status: victim.Status(q.Get("status")), Mine: q.Get("mine") != ""}, preq)
+	page, err := s.Victims.List(r.Context(), f, preq)
 	if err != nil {
 		if s.pError(p.Form, p.Lang, err) {
 			return s.render(w, r, http.StatusUnprocessableEntity, "victim_list", p)

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -636,6 +637,17 @@ func pager(q url.Values, pr ctip.PageRequest, total int, base string) Pager {
 		pg.Next = link(pg.Page + 1)
 	}
 	return pg
+}
+
+// checkSort checks a list page's order: sort one of the list's columns, dir
+// asc or desc (anything else is refused with the field named, not ignored).
+func checkSort(q url.Values, p *ctip.Problems, cols ...string) {
+	if v := q.Get("sort"); v != "" && !slices.Contains(cols, v) {
+		p.Add("sort", "error.choice")
+	}
+	if v := q.Get("dir"); v != "" && v != "asc" && v != "desc" {
+		p.Add("dir", "error.choice")
+	}
 }
 
 // sortLink returns the URL that sorts a list by a column (toggling direction).

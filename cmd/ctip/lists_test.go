@@ -1,0 +1,312 @@
+package main
+
+import (
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"ctip"
+	"ctip/internal/auth"
+	"ctip/internal/person"
+	"ctip/internal/victim"
+)
+
+var countRe = regexp.MustCompile(`id="count">(\d+) `)
+
+// listCount reads the "N hồ sơ" count of a list page.
+func listCount(t *testing.T, r *response) string {
+	t.Helper()
+	m := countRe.FindStringSubmatch(r.text())
+	if m == nil {
+		t.Fatalf("no count on the page (status %d)", r.StatusCode)
+	}
+	return m[1]
+}
+
+// TestPersonListFilters: the person list filters by role, watch list,
+// wanted notice and unit, sorts by creation or last change (not by name),
+// refuses unknown values with a 422 naming the field, and stays in scope.
+func TestPersonListFilters(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture() // a protected victim (never listed) and a recruiter of PC02
+		ctx := h.actorCtx(auth.RoleInvestigator)
+		mk := func(name, role string) *person.View {
+			v, err := h.app.persons.Create(ctx, person.Input{FullName: name, Sex: "male", BirthYear: 1980, Role: role})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		h.clock.T = h.clock.T.Add(time.Minute)
+		sus := mk("Thào A Sử", person.RoleSuspect)
+		h.clock.T = h.clock.T.Add(time.Minute)
+		wit := mk("Mùa A Chứ", person.RoleWitness)
+		h.clock.T = h.clock.T.Add(time.Minute)
+		org := mk("Hờ A Lử", person.RoleOrganiser)
+		h.clock.T = h.clock.T.Add(time.Minute)
+		if err := h.app.persons.SetWatch(ctx, wit.Person.ID, wit.Person.Version, true, "Nghi vấn môi giới qua mạng xã hội", ctip.DateOf(h.clock.Now()).AddDays(90)); err != nil {
+			t.Fatal(err)
+		}
+		if err := h.app.persons.AddWanted(ctx, org.Person.ID, person.Wanted{DecisionNumber: "12/QĐ-TN", IssuingBody: "Cơ quan CSĐT Công an tỉnh", IssuedOn: ctip.DateOf(h.clock.Now())}); err != nil {
+			t.Fatal(err)
+		}
+		c := h.login(auth.RoleInvestigator)
+		names := []string{"Thào A Sử", "Mùa A Chứ", "Hờ A Lử", fxSuspectName}
+		only := func(path string, want ...string) {
+			t.Helper()
+			r := c.get(path)
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, r.StatusCode)
+			}
+			for _, n := range names {
+				if got := strings.Contains(r.text(), n); got != slices.Contains(want, n) {
+					t.Errorf("%s: %q listed=%v", path, n, got)
+				}
+			}
+			if strings.Contains(r.text(), fxVictimName) || strings.Contains(r.text(), fx.pseudonym) {
+				t.Errorf("%s lists the protected victim", path)
+			}
+			if n := listCount(t, r); n != itoa(len(want)) {
+				t.Errorf("%s: count %s, want %d", path, n, len(want))
+			}
+		}
+		only("/persons", names...)
+		only("/persons?role=suspect", "Thào A Sử")
+		only("/persons?role=recruiter", fxSuspectName)
+		only("/persons?watch=1", "Mùa A Chứ")
+		only("/persons?wanted=1", "Hờ A Lử")
+		only("/persons?wanted=1&role=suspect")
+		only("/persons?unit="+h.units["PC02"].ID.String(), names...)
+		only("/persons?unit="+h.units["SYT"].ID.String())
+
+		// Order: by creation (newest first by default), by last change.
+		order := func(path string, want ...string) {
+			t.Helper()
+			body := c.get(path).text()
+			last := -1
+			for _, n := range want {
+				i := strings.Index(body, n)
+				if i < last {
+					t.Errorf("%s: %q out of order", path, n)
+				}
+				last = i
+			}
+		}
+		order("/persons", "Hờ A Lử", "Mùa A Chứ", "Thào A Sử", fxSuspectName)
+		order("/persons?sort=created&dir=asc", fxSuspectName, "Thào A Sử", "Mùa A Chứ", "Hờ A Lử")
+		order("/persons?sort=updated&dir=desc", "Mùa A Chứ", "Hờ A Lử", "Thào A Sử")
+		if body := c.get("/persons").text(); !strings.Contains(body, "không thể sắp xếp theo tên") || !strings.Contains(body, "sort=updated") {
+			t.Error("the list does not say why it cannot sort by name, or has no sort link")
+		}
+
+		// Bad values: 422 naming the field in Vietnamese; nothing listed.
+		for path, label := range map[string]string{
+			"/persons?role=victim": "Vai trò", "/persons?role=xyz": "Vai trò", "/persons?sort=name": "Sắp xếp theo",
+			"/persons?dir=up": "Thứ tự", "/persons?unit=PC02": "Đơn vị quản lý",
+		} {
+			r := c.get(path)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": Giá trị không nằm trong danh mục") ||
+				strings.Contains(r.text(), "Thào A Sử") {
+				t.Errorf("%s: %d, want 422 naming %q", path, r.StatusCode, label)
+			}
+		}
+
+		// Scope: a police unit outside PC02 sees none of them, even asking for PC02.
+		out := h.outsider("dtv-khac", "PC99", ctip.UnitPolice, auth.RoleInvestigator)
+		for _, p := range []string{"/persons", "/persons?unit=" + h.units["PC02"].ID.String(), "/persons?role=suspect"} {
+			r := out.get(p)
+			if n := listCount(t, r); n != "0" || strings.Contains(r.text(), "Thào A Sử") {
+				t.Errorf("outsider %s: count %s", p, n)
+			}
+		}
+
+		// The API: a list without q, paged, with a total; filters; 422s.
+		tok := h.token(auth.RoleInvestigator)
+		var page struct {
+			Items []struct {
+				ID     string   `json:"id"`
+				Label  string   `json:"label"`
+				Roles  []string `json:"roles"`
+				Watch  bool     `json:"watch"`
+				Wanted bool     `json:"wanted"`
+			} `json:"items"`
+			Total, Limit, Offset int
+		}
+		r := h.api(tok, "GET", "/api/v1/persons?limit=2&offset=1", nil)
+		decodeJSON(t, r, &page)
+		if r.StatusCode != http.StatusOK || page.Total != 4 || len(page.Items) != 2 || page.Limit != 2 || page.Offset != 1 || page.Items[0].Label != "Mùa A Chứ" {
+			t.Errorf("API list: %d %s", r.StatusCode, r.text())
+		}
+		r = h.api(tok, "GET", "/api/v1/persons?wanted=true", nil)
+		decodeJSON(t, r, &page)
+		if page.Total != 1 || len(page.Items) != 1 || !page.Items[0].Wanted || page.Items[0].ID != org.Person.ID.String() {
+			t.Errorf("API wanted: %s", r.text())
+		}
+		r = h.api(tok, "GET", "/api/v1/persons?q=thao+a+su", nil)
+		decodeJSON(t, r, &page)
+		if page.Total != 1 || page.Items[0].ID != sus.Person.ID.String() {
+			t.Errorf("API search total: %s", r.text())
+		}
+		for q, field := range map[string]string{"role=victim": "role", "watch=maybe": "watch", "sort=name": "sort", "dir=up": "dir",
+			"unit=x": "unit", "limit=500": "limit", "offset=-1": "offset"} {
+			r := h.api(tok, "GET", "/api/v1/persons?"+q, nil)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), `"field":"`+field+`"`) {
+				t.Errorf("API %s: %d %s", q, r.StatusCode, r.text())
+			}
+		}
+		r = h.api(h.token("dtv-khac"), "GET", "/api/v1/persons", nil)
+		decodeJSON(t, r, &page)
+		if page.Total != 0 || len(page.Items) != 0 {
+			t.Errorf("outsider API list: %s", r.text())
+		}
+	})
+}
+
+// TestVictimListFilters: the victim files' list filters by beneficiary class
+// (the query's class agrees with victim.ClassOf on every combination),
+// receiving unit, period, clocks; sorts by pseudonym, status, reception;
+// shows pseudonyms only.
+func TestVictimListFilters(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		ctx := h.actorCtx(auth.RoleVictimSupport)
+		type file struct {
+			pseudonym, nationality string
+			abroad, stateless      bool
+			principal              int // index+1 of the file it accompanies
+		}
+		files := []*file{{pseudonym: fx.pseudonym, nationality: "VN"}}
+		for i, in := range []victim.ReceiveInput{
+			{FoundAbroad: true, Person: person.Input{FullName: "Lầu Thị Dế", Sex: "female", BirthYear: 2000, Nationality: "VN"}},
+			{Person: person.Input{FullName: "Vừ Thị Nụ", Sex: "female", BirthYear: 1999, Nationality: "LA"}},
+			{StatelessResident: true, Person: person.Input{FullName: "Mào Thị Pằng", Sex: "female", BirthYear: 1998, Nationality: "XX"}},
+			{Accompanies: fx.pseudonym, Person: person.Input{FullName: "Lò Văn Kiên", Sex: "male", BirthYear: 2016, Nationality: "VN"}},
+		} {
+			in.Channel, in.ReceptionBody, in.ReceptionCommune = victim.SelfReport, "UBND xã Mường Nhé", "03160"
+			h.clock.T = h.clock.T.Add(time.Minute)
+			in.ReceivedAt = h.clock.Now().Add(-time.Duration(i+1) * 24 * time.Hour)
+			v, err := h.app.victims.Receive(ctx, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := &file{pseudonym: v.File.Pseudonym, nationality: in.Person.Nationality, abroad: in.FoundAbroad, stateless: in.StatelessResident}
+			if in.Accompanies != "" {
+				f.principal = 1
+			}
+			files = append(files, f)
+		}
+		c := h.login(auth.RoleVictimSupport)
+		listed := func(path string) []string {
+			t.Helper()
+			r := c.get(path)
+			if r.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, r.StatusCode)
+			}
+			noSecret(t, path, r.text())
+			var out []string
+			for _, f := range files {
+				if i := strings.Index(r.text(), ">"+f.pseudonym+"<"); i >= 0 {
+					out = append(out, f.pseudonym)
+				}
+			}
+			if n := listCount(t, r); n != itoa(len(out)) {
+				t.Errorf("%s: count %s but %d listed", path, n, len(out))
+			}
+			return out
+		}
+		// The class in SQL against ClassOf, for every identification status.
+		for _, st := range victim.Statuses {
+			if _, err := h.app.db.Exec(t0(), `UPDATE victims SET status = $1`, string(st)); err != nil {
+				t.Fatal(err)
+			}
+			classOf := func(f *file) victim.Class {
+				return victim.ClassOf(st, f.nationality, f.stateless, f.abroad, nil)
+			}
+			for _, cl := range victim.Classes {
+				var want []string
+				for _, f := range files {
+					got := classOf(f)
+					if f.principal > 0 {
+						pc := classOf(files[f.principal-1])
+						got = victim.ClassOf(st, f.nationality, f.stateless, f.abroad, &pc)
+					}
+					if got == cl {
+						want = append(want, f.pseudonym)
+					}
+				}
+				if got := listed("/victims?class=" + string(cl)); !slices.Equal(got, want) {
+					t.Errorf("status %s, class %s: listed %v, want %v", st, cl, got, want)
+				}
+			}
+		}
+		// Clocks: verification overdue / running; 120 days over / ending soon; closed files never.
+		today := ctip.DateOf(h.clock.Now())
+		set := func(i int, col string, v any) {
+			if _, err := h.app.db.Exec(t0(), `UPDATE victims SET `+col+` = $1 WHERE person_id = (SELECT id FROM persons WHERE pseudonym = $2)`, v, files[i].pseudonym); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := h.app.db.Exec(t0(), `UPDATE victims SET verification_due = NULL`); err != nil {
+			t.Fatal(err)
+		}
+		set(1, "verification_due", today.AddDays(-1))
+		set(2, "verification_due", today.AddDays(2))
+		set(3, "essential_start", today.AddDays(-125))
+		set(0, "essential_start", today.AddDays(-110))
+		set(4, "essential_start", today.AddDays(-130))
+		set(4, "closed_on", today.AddDays(-1))
+		if got, want := listed("/victims?clock=overdue&sort=pseudonym&dir=asc"), []string{files[1].pseudonym, files[3].pseudonym}; !slices.Equal(got, want) {
+			t.Errorf("overdue: %v, want %v", got, want)
+		}
+		if got, want := listed("/victims?clock=due&sort=pseudonym&dir=asc"), []string{files[0].pseudonym, files[2].pseudonym}; !slices.Equal(got, want) {
+			t.Errorf("due: %v, want %v", got, want)
+		}
+		// Period of reception, receiving unit.
+		if got := listed("/victims?from=" + today.AddDays(-2).String() + "&to=" + today.AddDays(-1).String()); len(got) != 2 {
+			t.Errorf("period: %v", got)
+		}
+		if got := listed("/victims?unit=" + h.units["SYT"].ID.String()); len(got) != len(files) {
+			t.Errorf("unit SYT: %v", got)
+		}
+		if got := listed("/victims?unit=" + h.units["PC02"].ID.String()); len(got) != 0 {
+			t.Errorf("unit PC02: %v", got)
+		}
+		// Sorts.
+		all := []string{}
+		for _, f := range files {
+			all = append(all, f.pseudonym)
+		}
+		slices.Sort(all)
+		body := c.get("/victims?sort=pseudonym&dir=asc").text()
+		for i := 1; i < len(all); i++ {
+			if strings.Index(body, ">"+all[i-1]+"<") > strings.Index(body, ">"+all[i]+"<") {
+				t.Errorf("pseudonym order: %s after %s", all[i-1], all[i])
+			}
+		}
+		body = c.get("/victims").text() // newest reception first: the fixture (3 hours ago) before the others (days ago)
+		if strings.Index(body, ">"+files[0].pseudonym+"<") > strings.Index(body, ">"+files[4].pseudonym+"<") {
+			t.Error("default order is not the newest reception first")
+		}
+		// Bad values: 422 naming the field.
+		for path, label := range map[string]string{"/victims?class=vip": "Đối tượng hỗ trợ", "/victims?clock=soon": "Thời hạn",
+			"/victims?sort=name": "Sắp xếp theo", "/victims?from=2026-13-01": "Từ ngày", "/victims?from=2026-03-02&to=2026-03-01": "Đến ngày",
+			"/victims?status=x": "Kết quả", "/victims?unit=SYT": "Đơn vị quản lý"} {
+			r := c.get(path)
+			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": ") {
+				t.Errorf("%s: %d, want 422 naming %q", path, r.StatusCode, label)
+			}
+		}
+		// An investigator (victim.read, not on the team) sees the pseudonyms, never the identity.
+		r := h.login(auth.RoleInvestigator).get("/victims?clock=overdue")
+		noSecret(t, "investigator /victims", r.text())
+		if !strings.Contains(r.text(), files[1].pseudonym) || strings.Contains(r.text(), "Lầu Thị Dế") {
+			t.Error("investigator: the list shows an identity or misses a pseudonym")
+		}
+	})
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
