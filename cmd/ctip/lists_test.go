@@ -81,7 +81,7 @@ func TestPersonListFilters(t *testing.T) {
 		only("/persons?wanted=1", "Hờ A Lử")
 		only("/persons?wanted=1&role=suspect")
 		only("/persons?unit="+h.units["PC02"].ID.String(), names...)
-		only("/persons?unit="+h.units["SYT"].ID.String())
+		only("/persons?unit=" + h.units["SYT"].ID.String())
 
 		// Order: by creation (newest first by default), by last change.
 		order := func(path string, want ...string) {
