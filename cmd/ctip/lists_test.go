@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
+	"ctip/internal/notify"
 	"ctip/internal/person"
 	"ctip/internal/victim"
 )
@@ -310,3 +313,123 @@ func TestVictimListFilters(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestSmallListsFilters: notifications (read / unread, by date), the
+// administrators' sessions and tokens (user, unit, state, order) and the
+// campaigns (running / past / upcoming, by start date, paged).
+func TestSmallListsFilters(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		// Notifications.
+		inv := h.users[auth.RoleInvestigator]
+		for i, key := range []string{"notify.test_first", "notify.test_second"} {
+			h.clock.T = h.clock.T.Add(time.Minute)
+			if _, err := h.app.notify.Send(t0(), notify.Notification{UserID: inv.ID, Kind: "test", Key: key, Link: "/cases", DedupKey: itoa(i)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := h.login(auth.RoleInvestigator)
+		var first ctip.ID
+		h.app.db.QueryRow(t0(), `SELECT id FROM notifications WHERE user_id = $1 AND msg_key = 'notify.test_first'`, inv.ID).Scan(&first)
+		c.postForm("/notifications/read", url.Values{"id": {first.String()}})
+		for path, want := range map[string]string{"/notifications": "2", "/notifications?state=unread": "1", "/notifications?unread=1": "1", "/notifications?state=read": "1"} {
+			if n := listCount(t, c.get(path)); n != want {
+				t.Errorf("%s: %s, want %s", path, n, want)
+			}
+		}
+		if b := c.get("/notifications?sort=date&dir=asc").text(); strings.Index(b, "notify.test_first") > strings.Index(b, "notify.test_second") {
+			t.Error("oldest first: wrong order")
+		}
+		if b := c.get("/notifications").text(); strings.Index(b, "notify.test_first") < strings.Index(b, "notify.test_second") {
+			t.Error("newest first: wrong order")
+		}
+		for path, label := range map[string]string{"/notifications?state=old": "Trạng thái", "/notifications?sort=text": "Sắp xếp theo"} {
+			if r := c.get(path); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": ") {
+				t.Errorf("%s: %d", path, r.StatusCode)
+			}
+		}
+
+		// Sessions and tokens.
+		adm := h.login(auth.RoleAdmin)
+		h.login(auth.RoleVictimSupport)
+		vsSession := h.lastSession(auth.RoleVictimSupport)
+		h.login(auth.RoleVictimSupport)
+		if err := h.app.auth.RevokeSession(h.actorCtx(auth.RoleAdmin), ctip.MustParseID(vsSession)); err != nil {
+			t.Fatal(err)
+		}
+		vs := h.users[auth.RoleVictimSupport]
+		for path, want := range map[string]string{
+			"/admin/sessions?user=" + vs.Username:                  "1",
+			"/admin/sessions?user=" + vs.Username + "&state=ended": "1",
+			"/admin/sessions?unit=" + h.units["SYT"].ID.String():   "1",
+			"/admin/sessions?unit=" + h.units["TA"].ID.String():    "0",
+			"/admin/sessions?user=nobody":                          "0",
+		} {
+			if n := listCount(t, adm.get(path)); n != want {
+				t.Errorf("%s: %s, want %s", path, n, want)
+			}
+		}
+		h.newTokenID(auth.RoleVictimSupport)
+		revoked := h.newTokenID(auth.RoleVictimSupport)
+		if err := h.app.auth.RevokeToken(system(t0(), "test"), ctip.MustParseID(revoked)); err != nil {
+			t.Fatal(err)
+		}
+		for path, want := range map[string]string{
+			"/admin/tokens?user=" + vs.Username:                                  "2",
+			"/admin/tokens?user=" + vs.Username + "&state=revoked":               "1",
+			"/admin/tokens?unit=" + h.units["SYT"].ID.String() + "&state=active": "1",
+		} {
+			if n := listCount(t, adm.get(path)); n != want {
+				t.Errorf("%s: %s, want %s", path, n, want)
+			}
+		}
+		if b := adm.get("/admin/tokens?user=" + vs.Username + "&sort=created&dir=asc").text(); !strings.Contains(b, "sort=last_used") {
+			t.Error("tokens: no sort link")
+		}
+		for path, label := range map[string]string{"/admin/sessions?state=revoked": "Trạng thái", "/admin/tokens?state=ended": "Trạng thái",
+			"/admin/tokens?sort=name": "Sắp xếp theo", "/admin/sessions?unit=SYT": "Đơn vị xử lý"} {
+			if r := adm.get(path); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": ") {
+				t.Errorf("%s: %d", path, r.StatusCode)
+			}
+		}
+
+		// Campaigns.
+		lead := h.actorCtx(auth.RoleLeader)
+		today := ctip.DateOf(h.clock.Now())
+		for _, cp := range []casefile.CampaignInput{
+			{Name: "Đợt đã qua", StartsOn: today.AddDays(-100), EndsOn: today.AddDays(-70)},
+			{Name: "Đợt đang chạy", StartsOn: today.AddDays(-10), EndsOn: today.AddDays(20)},
+			{Name: "Đợt sắp tới", StartsOn: today.AddDays(30), EndsOn: today.AddDays(60)},
+		} {
+			if _, err := h.app.cases.CreateCampaign(lead, cp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cl := h.login(auth.RoleLeader)
+		for path, want := range map[string][]string{
+			"/campaigns":                    {"Đợt sắp tới", "Đợt đang chạy", "Đợt đã qua"},
+			"/campaigns?sort=start&dir=asc": {"Đợt đã qua", "Đợt đang chạy", "Đợt sắp tới"},
+			"/campaigns?state=active":       {"Đợt đang chạy"},
+			"/campaigns?state=past":         {"Đợt đã qua"},
+			"/campaigns?state=upcoming":     {"Đợt sắp tới"},
+			"/campaigns?size=1&page=2":      {"Đợt đang chạy"},
+		} {
+			b := cl.get(path).text()
+			last := -1
+			for _, n := range want {
+				i := strings.Index(b, ">"+n+"<")
+				if i < last {
+					t.Errorf("%s: %q missing or out of order", path, n)
+				}
+				last = i
+			}
+			for _, n := range []string{"Đợt đã qua", "Đợt đang chạy", "Đợt sắp tới"} {
+				if !slices.Contains(want, n) && strings.Contains(b, ">"+n+"<") {
+					t.Errorf("%s lists %q", path, n)
+				}
+			}
+		}
+		if r := cl.get("/campaigns?state=soon"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "Tình trạng: ") {
+			t.Errorf("bad campaign state: %d", r.StatusCode)
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -421,17 +422,61 @@ func (s *Service) Logout(ctx context.Context, au *Authenticated, c Client) error
 	return s.Store.RevokeSession(ctx, au.Session.ID, s.now(), ev)
 }
 
+// AccessFilter narrows the lists of sessions and API tokens (the
+// administrators' pages): a user (by ID or user name), a unit, a state.
+type AccessFilter struct {
+	UserID   ctip.NullID
+	Username string
+	UnitID   ctip.NullID
+	// State: sessions "active" (default: neither revoked, expired nor idle)
+	// or "ended"; tokens "" (all), "active" or "revoked".
+	State string
+}
+
+// Access list states and sorts.
+const (
+	StateActive  = "active"
+	StateEnded   = "ended"
+	StateRevoked = "revoked"
+
+	SortLastUsed = "last_used" // sessions: last seen; tokens: last used
+	SortCreated  = "created"
+)
+
+func checkAccessList(f AccessFilter, p ctip.PageRequest, states ...string) error {
+	var pr ctip.Problems
+	if f.State != "" && !slices.Contains(states, f.State) {
+		pr.Add("state", "error.choice")
+	}
+	if p.Sort != "" && p.Sort != SortLastUsed && p.Sort != SortCreated {
+		pr.Add("sort", "error.choice")
+	}
+	if len(f.Username) > 100 {
+		pr.Add("user", "error.too_long", 100)
+	}
+	return pr.Err()
+}
+
 // Sessions lists active sessions: one's own, or (administrators) anyone's
 // or everyone's when userID is not valid.
 func (s *Service) Sessions(ctx context.Context, userID ctip.NullID, p ctip.PageRequest) (ctip.Page[*Session], error) {
+	return s.SessionList(ctx, AccessFilter{UserID: userID}, p)
+}
+
+// SessionList lists sessions by filter: one's own, or (administrators)
+// anyone's; by last activity (default, latest first) or start.
+func (s *Service) SessionList(ctx context.Context, f AccessFilter, p ctip.PageRequest) (ctip.Page[*Session], error) {
 	a := ctip.ActorFrom(ctx)
 	if a == nil {
 		return ctip.Page[*Session]{}, ctip.Errorf(ctip.Unauthenticated, "error.unauthenticated")
 	}
-	if !a.Can(ctip.PermAdminUsers) && (!userID.Valid || userID.ID != a.UserID) {
+	if !a.Can(ctip.PermAdminUsers) && (!f.UserID.Valid || f.UserID.ID != a.UserID) {
 		return ctip.Page[*Session]{}, ctip.ErrForbidden()
 	}
-	return s.Store.ListSessions(ctx, userID, s.now().Add(-s.Settings.SessionIdle), p.Normalize())
+	if err := checkAccessList(f, p, StateActive, StateEnded); err != nil {
+		return ctip.Page[*Session]{}, err
+	}
+	return s.Store.ListSessions(ctx, f, s.now().Add(-s.Settings.SessionIdle), p.Normalize())
 }
 
 // RevokeSession ends a session: one's own, or any (administrators).
@@ -499,14 +544,23 @@ func (s *Service) CreateToken(ctx context.Context, userID ctip.ID, name string) 
 
 // Tokens lists tokens: one's own, or (administrators) anyone's.
 func (s *Service) Tokens(ctx context.Context, userID ctip.NullID, p ctip.PageRequest) (ctip.Page[*Token], error) {
+	return s.TokenList(ctx, AccessFilter{UserID: userID}, p)
+}
+
+// TokenList lists tokens by filter: one's own, or (administrators) anyone's;
+// by creation (default, newest first) or last use.
+func (s *Service) TokenList(ctx context.Context, f AccessFilter, p ctip.PageRequest) (ctip.Page[*Token], error) {
 	a := ctip.ActorFrom(ctx)
 	if a == nil {
 		return ctip.Page[*Token]{}, ctip.Errorf(ctip.Unauthenticated, "error.unauthenticated")
 	}
-	if !a.System && !a.Can(ctip.PermAdminUsers) && (!userID.Valid || userID.ID != a.UserID) {
+	if !a.System && !a.Can(ctip.PermAdminUsers) && (!f.UserID.Valid || f.UserID.ID != a.UserID) {
 		return ctip.Page[*Token]{}, ctip.ErrForbidden()
 	}
-	return s.Store.ListTokens(ctx, userID, p.Normalize())
+	if err := checkAccessList(f, p, StateActive, StateRevoked); err != nil {
+		return ctip.Page[*Token]{}, err
+	}
+	return s.Store.ListTokens(ctx, f, p.Normalize())
 }
 
 // RevokeToken ends a token: one's own, or any (administrators, the system).

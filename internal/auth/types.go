@@ -145,7 +145,7 @@ type Store interface {
 	TouchSession(ctx context.Context, id ctip.ID, at time.Time) error
 	RevokeSession(ctx context.Context, id ctip.ID, at time.Time, ev ctip.AuditEvent) error
 	GetSession(ctx context.Context, id ctip.ID) (*Session, error)
-	ListSessions(ctx context.Context, userID ctip.NullID, now time.Time, p ctip.PageRequest) (ctip.Page[*Session], error)
+	ListSessions(ctx context.Context, f AccessFilter, activeSince time.Time, p ctip.PageRequest) (ctip.Page[*Session], error)
 	DeleteExpiredSessions(ctx context.Context, before time.Time) (int, error)
 
 	CreateToken(ctx context.Context, t *Token, ev ctip.AuditEvent) error
@@ -153,7 +153,7 @@ type Store interface {
 	GetToken(ctx context.Context, id ctip.ID) (*Token, error)
 	TouchToken(ctx context.Context, id ctip.ID, at time.Time) error
 	RevokeToken(ctx context.Context, id ctip.ID, at time.Time, ev ctip.AuditEvent) error
-	ListTokens(ctx context.Context, userID ctip.NullID, p ctip.PageRequest) (ctip.Page[*Token], error)
+	ListTokens(ctx context.Context, f AccessFilter, p ctip.PageRequest) (ctip.Page[*Token], error)
 
 	GetThrottle(ctx context.Context, key string) (Throttle, error)
 	RecordFailure(ctx context.Context, key string, now time.Time, window time.Duration, limit int, lockFor time.Duration) (Throttle, error)

@@ -111,6 +111,44 @@ func (s *Service) Campaigns(ctx context.Context) ([]*Campaign, error) {
 	return s.Store.ListCampaigns(ctx)
 }
 
+// CampaignFilter narrows the campaign list: "active" (running today),
+// "past" (ended), "upcoming" (not started); Today is set by the service.
+type CampaignFilter struct {
+	State string
+	Today ctip.Date
+}
+
+// Campaign list states.
+const (
+	CampaignActive   = "active"
+	CampaignPast     = "past"
+	CampaignUpcoming = "upcoming"
+)
+
+// CampaignPage lists the campaigns a page at a time, by start date (latest
+// first by default).
+func (s *Service) CampaignPage(ctx context.Context, f CampaignFilter, p ctip.PageRequest) (ctip.Page[*Campaign], error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return ctip.Page[*Campaign]{}, err
+	}
+	if !canSeeCampaigns(a) {
+		return ctip.Page[*Campaign]{}, ctip.ErrForbidden()
+	}
+	var pr ctip.Problems
+	if f.State != "" && f.State != CampaignActive && f.State != CampaignPast && f.State != CampaignUpcoming {
+		pr.Add("state", "error.choice")
+	}
+	if p.Sort != "" && p.Sort != "start" {
+		pr.Add("sort", "error.choice")
+	}
+	if err := pr.Err(); err != nil {
+		return ctip.Page[*Campaign]{}, err
+	}
+	f.Today = s.today()
+	return s.Store.ListCampaignPage(ctx, f, p.Normalize())
+}
+
 // Campaign returns one campaign (its edit form).
 func (s *Service) Campaign(ctx context.Context, id ctip.ID) (*Campaign, error) {
 	a, err := actorOf(ctx)

@@ -555,6 +555,7 @@ type Store interface {
 	UpdateCampaign(ctx context.Context, c *Campaign, oldVersion int, audit ctip.AuditEvent) error
 	GetCampaign(ctx context.Context, id ctip.ID) (*Campaign, error)
 	ListCampaigns(ctx context.Context) ([]*Campaign, error)
+	ListCampaignPage(ctx context.Context, f CampaignFilter, p ctip.PageRequest) (ctip.Page[*Campaign], error)
 	CampaignTally(ctx context.Context, from, to ctip.Date, scope ctip.Scope) (Tally, error)
 
 	AppendAudit(ctx context.Context, evs ...ctip.AuditEvent) error

@@ -188,7 +188,7 @@ func checkCases(t *testing.T, f *env, res *demo.Result) {
 func checkPersons(t *testing.T, f *env, res *demo.Result) {
 	ps := f.deps.Persons
 	dtv := f.as(t, "dieutra")
-	page, err := ps.List(dtv, ctip.PageRequest{Limit: 200})
+	page, err := ps.List(dtv, person.ListFilter{}, ctip.PageRequest{Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,7 +32,7 @@ type Store interface {
 	// AddNotifications inserts notifications, skipping those whose
 	// (user, dedup key) already exists; it returns how many were added.
 	AddNotifications(ctx context.Context, ns []Notification) (int, error)
-	ListNotifications(ctx context.Context, userID ctip.ID, unreadOnly bool, p ctip.PageRequest) (ctip.Page[Notification], error)
+	ListNotifications(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[Notification], error)
 	UnreadCount(ctx context.Context, userID ctip.ID) (int, error)
 	MarkRead(ctx context.Context, userID ctip.ID, ids []ctip.ID, at time.Time) error
 	// UsersWith lists the active users of a unit holding one of the roles.
@@ -76,13 +76,30 @@ func (s *Service) ToUnitRoles(ctx context.Context, unitID ctip.ID, roles []strin
 	return s.Send(ctx, ns...)
 }
 
-// Mine lists the actor's notifications, newest first.
-func (s *Service) Mine(ctx context.Context, unreadOnly bool, p ctip.PageRequest) (ctip.Page[Notification], error) {
+// States of the notification list's filter.
+const (
+	StateUnread = "unread"
+	StateRead   = "read"
+)
+
+// Mine lists the actor's notifications: all, unread or read (state), newest
+// first (or oldest first: p.Desc false with p.Sort "date").
+func (s *Service) Mine(ctx context.Context, state string, p ctip.PageRequest) (ctip.Page[Notification], error) {
 	a := ctip.ActorFrom(ctx)
 	if a == nil || a.System {
 		return ctip.Page[Notification]{}, ctip.Errorf(ctip.Unauthenticated, "error.unauthenticated")
 	}
-	return s.Store.ListNotifications(ctx, a.UserID, unreadOnly, p.Normalize())
+	var pr ctip.Problems
+	if state != "" && state != StateUnread && state != StateRead {
+		pr.Add("state", "error.choice")
+	}
+	if p.Sort != "" && p.Sort != "date" {
+		pr.Add("sort", "error.choice")
+	}
+	if err := pr.Err(); err != nil {
+		return ctip.Page[Notification]{}, err
+	}
+	return s.Store.ListNotifications(ctx, a.UserID, state, p.Normalize())
 }
 
 // Unread counts the actor's unread notifications (for the bell).

@@ -44,7 +44,7 @@ func TestSendDedupListMarkRead(t *testing.T) {
 			if c, _ := svc.Unread(uctx); c != 1 {
 				t.Fatalf("%s has %d unread", u.Username, c)
 			}
-			page, err := svc.Mine(uctx, false, ctip.PageRequest{})
+			page, err := svc.Mine(uctx, "", ctip.PageRequest{})
 			if err != nil || page.Total != 1 || page.Items[0].Args[1] != "12/04/2026" || page.Items[0].Link != "/cases/x" {
 				t.Fatalf("list: %+v %v", page, err)
 			}
@@ -58,6 +58,20 @@ func TestSendDedupListMarkRead(t *testing.T) {
 		}
 		if c, _ := svc.Unread(ctip.WithActor(ctx, auth.ActorFor(inv, unit))); c != 1 {
 			t.Fatal("marking read touched another user's list")
+		}
+		// The list's filter: read / unread, per user; an unknown state is refused.
+		ictx := ctip.WithActor(ctx, auth.ActorFor(inv, unit))
+		for _, c := range []struct {
+			ctx   context.Context
+			state string
+			want  int
+		}{{lctx, notify.StateRead, 1}, {lctx, notify.StateUnread, 0}, {ictx, notify.StateRead, 0}, {ictx, notify.StateUnread, 1}, {ictx, "", 1}} {
+			if page, err := svc.Mine(c.ctx, c.state, ctip.PageRequest{Sort: "date"}); err != nil || page.Total != c.want || len(page.Items) != c.want {
+				t.Errorf("state %q: %d %v, want %d", c.state, page.Total, err, c.want)
+			}
+		}
+		if _, err := svc.Mine(ictx, "old", ctip.PageRequest{}); !ctip.IsKind(err, ctip.Invalid) {
+			t.Errorf("unknown state: %v", err)
 		}
 	})
 }

@@ -430,19 +430,30 @@ func (db *DB) RevokeSession(ctx context.Context, id ctip.ID, at time.Time, ev ct
 }
 
 // ListSessions lists sessions not revoked and seen after activeSince, newest first.
-func (db *DB) ListSessions(ctx context.Context, userID ctip.NullID, activeSince time.Time, p ctip.PageRequest) (ctip.Page[*auth.Session], error) {
+func (db *DB) ListSessions(ctx context.Context, f auth.AccessFilter, activeSince time.Time, p ctip.PageRequest) (ctip.Page[*auth.Session], error) {
 	var a args
-	conds := []string{"s.revoked_at IS NULL", "s.last_seen_at >= " + a.add(activeSince), "s.expires_at > " + a.add(db.clock.Now())}
-	if userID.Valid {
-		conds = append(conds, "s.user_id = "+a.add(userID.ID))
+	var conds []string
+	if f.State == auth.StateEnded {
+		conds = append(conds, "(s.revoked_at IS NOT NULL OR s.last_seen_at < "+a.add(activeSince)+" OR s.expires_at <= "+a.add(db.clock.Now())+")")
+	} else {
+		conds = append(conds, "s.revoked_at IS NULL", "s.last_seen_at >= "+a.add(activeSince), "s.expires_at > "+a.add(db.clock.Now()))
 	}
+	conds = append(conds, accessConds(&a, f, "s")...)
 	w := where(conds)
 	page := ctip.Page[*auth.Session]{Limit: p.Limit, Offset: p.Offset}
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions s`+w, a.v...).Scan(&page.Total); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM sessions s JOIN users u ON u.id = s.user_id`+w, a.v...).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count sessions")
 	}
+	dir := " DESC"
+	if p.Sort != "" && !p.Desc {
+		dir = " ASC"
+	}
+	order := "s.last_seen_at" + dir
+	if p.Sort == auth.SortCreated {
+		order = "s.created_at" + dir
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+sessionCols+`, u.username FROM sessions s JOIN users u ON u.id = s.user_id`+w+
-		` ORDER BY s.last_seen_at DESC LIMIT `+a.add(p.Limit)+` OFFSET `+a.add(p.Offset), a.v...)
+		` ORDER BY `+order+`, s.id`+dir+` LIMIT `+a.add(p.Limit)+` OFFSET `+a.add(p.Offset), a.v...)
 	if err != nil {
 		return page, mapErr(err, "list sessions")
 	}
@@ -457,6 +468,22 @@ func (db *DB) ListSessions(ctx context.Context, userID ctip.NullID, activeSince 
 		page.Items = append(page.Items, s)
 	}
 	return page, mapErr(rows.Err(), "list sessions")
+}
+
+// accessConds are the user and unit conditions of the session and token
+// lists (t: the table alias; u: the joined users).
+func accessConds(a *args, f auth.AccessFilter, t string) []string {
+	var conds []string
+	if f.UserID.Valid {
+		conds = append(conds, t+".user_id = "+a.add(f.UserID.ID))
+	}
+	if f.Username != "" {
+		conds = append(conds, "u.username = "+a.add(strings.ToLower(strings.TrimSpace(f.Username))))
+	}
+	if f.UnitID.Valid {
+		conds = append(conds, "u.unit_id = "+a.add(f.UnitID.ID))
+	}
+	return conds
 }
 
 // DeleteExpiredSessions removes sessions that ended before a time.
@@ -520,19 +547,31 @@ func (db *DB) RevokeToken(ctx context.Context, id ctip.ID, at time.Time, ev ctip
 }
 
 // ListTokens lists a user's (or every) token, newest first, revoked ones included.
-func (db *DB) ListTokens(ctx context.Context, userID ctip.NullID, p ctip.PageRequest) (ctip.Page[*auth.Token], error) {
+func (db *DB) ListTokens(ctx context.Context, f auth.AccessFilter, p ctip.PageRequest) (ctip.Page[*auth.Token], error) {
 	var a args
-	var conds []string
-	if userID.Valid {
-		conds = append(conds, "t.user_id = "+a.add(userID.ID))
+	conds := accessConds(&a, f, "t")
+	switch f.State {
+	case auth.StateActive:
+		conds = append(conds, "t.revoked_at IS NULL")
+	case auth.StateRevoked:
+		conds = append(conds, "t.revoked_at IS NOT NULL")
 	}
 	w := where(conds)
 	page := ctip.Page[*auth.Token]{Limit: p.Limit, Offset: p.Offset}
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_tokens t`+w, a.v...).Scan(&page.Total); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM api_tokens t JOIN users u ON u.id = t.user_id`+w, a.v...).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count tokens")
 	}
+	dir := " DESC"
+	if p.Sort != "" && !p.Desc {
+		dir = " ASC"
+	}
+	order := "t.created_at" + dir
+	if p.Sort == auth.SortLastUsed {
+		// Never used last, in both directions and on both engines.
+		order = "(t.last_used_at IS NULL), t.last_used_at" + dir
+	}
 	rows, err := db.r.QueryContext(ctx, `SELECT `+tokenCols+`, u.username FROM api_tokens t JOIN users u ON u.id = t.user_id`+w+
-		` ORDER BY t.created_at DESC LIMIT `+a.add(p.Limit)+` OFFSET `+a.add(p.Offset), a.v...)
+		` ORDER BY `+order+`, t.id`+dir+` LIMIT `+a.add(p.Limit)+` OFFSET `+a.add(p.Offset), a.v...)
 	if err != nil {
 		return page, mapErr(err, "list tokens")
 	}

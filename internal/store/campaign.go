@@ -75,6 +75,39 @@ func (db *DB) ListCampaigns(ctx context.Context) ([]*casefile.Campaign, error) {
 	return out, mapErr(rows.Err(), "campaigns")
 }
 
+// ListCampaignPage lists a page of campaigns by start date.
+func (db *DB) ListCampaignPage(ctx context.Context, f casefile.CampaignFilter, p ctip.PageRequest) (ctip.Page[*casefile.Campaign], error) {
+	var a args
+	var conds []string
+	switch f.State {
+	case casefile.CampaignActive:
+		conds = append(conds, "starts_on <= "+a.add(f.Today), "ends_on >= "+a.add(f.Today))
+	case casefile.CampaignPast:
+		conds = append(conds, "ends_on < "+a.add(f.Today))
+	case casefile.CampaignUpcoming:
+		conds = append(conds, "starts_on > "+a.add(f.Today))
+	}
+	w := where(conds)
+	page := ctip.Page[*casefile.Campaign]{Limit: p.Limit, Offset: p.Offset}
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM campaigns`+w, a.v...).Scan(&page.Total); err != nil {
+		return page, mapErr(err, "count campaigns")
+	}
+	dir := " DESC"
+	if p.Sort != "" && !p.Desc {
+		dir = " ASC"
+	}
+	err := db.eachRow(ctx, `SELECT `+campaignCols+` FROM campaigns`+w+` ORDER BY starts_on`+dir+`, id`+dir+` LIMIT `+a.add(p.Limit)+` OFFSET `+a.add(p.Offset), a.v,
+		func(sc *sql.Rows) error {
+			c, err := scanCampaign(sc)
+			if err != nil {
+				return err
+			}
+			page.Items = append(page.Items, c)
+			return nil
+		})
+	return page, err
+}
+
 // CampaignTally counts, in [from, to] and within the scope: intake items
 // received, cases instituted, persons charged, rings broken up (cases
 // flagged "ring") and victims rescued.

@@ -44,17 +44,24 @@ func insertNotifications(ctx context.Context, tx *sql.Tx, ns []notify.Notificati
 }
 
 // ListNotifications lists a user's notifications, newest first.
-func (db *DB) ListNotifications(ctx context.Context, userID ctip.ID, unreadOnly bool, p ctip.PageRequest) (ctip.Page[notify.Notification], error) {
+func (db *DB) ListNotifications(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[notify.Notification], error) {
 	w := " WHERE user_id = $1"
-	if unreadOnly {
+	switch state {
+	case notify.StateUnread:
 		w += " AND read_at IS NULL"
+	case notify.StateRead:
+		w += " AND read_at IS NOT NULL"
+	}
+	dir := " DESC"
+	if p.Sort != "" && !p.Desc {
+		dir = " ASC"
 	}
 	page := ctip.Page[notify.Notification]{Limit: p.Limit, Offset: p.Offset}
 	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM notifications`+w, userID).Scan(&page.Total); err != nil {
 		return page, mapErr(err, "count notifications")
 	}
 	rows, err := db.r.QueryContext(ctx, `SELECT id, user_id, kind, msg_key, args, link, record_type, record_id, dedup_key, created_at, read_at
-		FROM notifications`+w+` ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`, userID, p.Limit, p.Offset)
+		FROM notifications`+w+` ORDER BY created_at`+dir+`, id`+dir+` LIMIT $2 OFFSET $3`, userID, p.Limit, p.Offset)
 	if err != nil {
 		return page, mapErr(err, "list notifications")
 	}

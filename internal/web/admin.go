@@ -701,11 +701,53 @@ type sessionRow struct {
 	User *auth.User // nil when it could not be read
 }
 
-func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) error {
+// accessFilter reads the filters of the session and token lists: user name,
+// unit, state; the order is checked by the service.
+func accessFilter(q url.Values, p *ctip.Problems) auth.AccessFilter {
+	f := auth.AccessFilter{Username: strings.TrimSpace(q.Get("user")), State: q.Get("state")}
+	if v := q.Get("unit"); v != "" {
+		if id, err := ctip.ParseID(v); err == nil {
+			f.UnitID = ctip.Some(id)
+		} else {
+			p.Add("unit", "error.choice")
+		}
+	}
+	checkSort(q, p, auth.SortLastUsed, auth.SortCreated)
+	return f
+}
+
+var accessLabels = map[string]string{"user": "admin.access.user", "unit": "field.unit", "state": "admin.access.state", "sort": "field.sort", "dir": "field.dir"}
+
+// accessListPage fills what the session and token lists share: the filter
+// form, the sort links, the units.
+func (s *Server) accessListPage(r *http.Request, title, base string) (*Page, map[string]any, auth.AccessFilter, ctip.PageRequest, error) {
 	q := r.URL.Query()
-	preq := pageReq(q)
-	page, err := s.Auth.Sessions(r.Context(), ctip.NullID{}, preq)
+	p := s.page(r, title, nil)
+	p.Form = newForm(q)
+	data := map[string]any{"Back": r.URL.RequestURI(), "Base": base, "Pager": Pager{},
+		"Sort": map[string]string{auth.SortLastUsed: sortLink(base, q, auth.SortLastUsed), auth.SortCreated: sortLink(base, q, auth.SortCreated)}}
+	if units, err := s.Auth.Units(r.Context()); err == nil {
+		data["Units"] = unitOptions(units, nil)
+	}
+	p.Data = data
+	var pr ctip.Problems
+	f := accessFilter(q, &pr)
+	data["Filtered"] = f != (auth.AccessFilter{})
+	return p, data, f, pageReq(q), pr.Err()
+}
+
+func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) error {
+	p, data, f, preq, err := s.accessListPage(r, "admin.sessions.title", "/admin/sessions")
+	data["Current"] = authOf(r).Session.ID
+	data["Ended"] = f.State == auth.StateEnded
+	var page ctip.Page[*auth.Session]
+	if err == nil {
+		page, err = s.Auth.SessionList(r.Context(), f, preq)
+	}
 	if err != nil {
+		if s.setFormError(p.Form, p.Lang, err, accessLabels) {
+			return s.render(w, r, http.StatusUnprocessableEntity, "admin_sessions", p)
+		}
 		return err
 	}
 	// The unit of each user on this page (a page holds at most 100 rows).
@@ -721,8 +763,8 @@ func (s *Server) sessionList(w http.ResponseWriter, r *http.Request) error {
 		}
 		rows = append(rows, sessionRow{S: ss, User: u})
 	}
-	p := s.page(r, "admin.sessions.title", map[string]any{"Rows": rows, "Pager": pager(q, preq, page.Total, "/admin/sessions"),
-		"Current": authOf(r).Session.ID, "Back": r.URL.RequestURI()})
+	data["Rows"] = rows
+	data["Pager"] = pager(r.URL.Query(), preq, page.Total, "/admin/sessions")
 	return s.render(w, r, http.StatusOK, "admin_sessions", p)
 }
 
@@ -783,14 +825,19 @@ func (s *Server) sessionRevoke(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) tokenList(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	preq := pageReq(q)
-	page, err := s.Auth.Tokens(r.Context(), ctip.NullID{}, preq)
+	p, data, f, preq, err := s.accessListPage(r, "admin.tokens.title", "/admin/tokens")
+	var page ctip.Page[*auth.Token]
+	if err == nil {
+		page, err = s.Auth.TokenList(r.Context(), f, preq)
+	}
 	if err != nil {
+		if s.setFormError(p.Form, p.Lang, err, accessLabels) {
+			return s.render(w, r, http.StatusUnprocessableEntity, "admin_tokens", p)
+		}
 		return err
 	}
-	p := s.page(r, "admin.tokens.title", map[string]any{"Items": page.Items, "Pager": pager(q, preq, page.Total, "/admin/tokens"),
-		"Back": r.URL.RequestURI()})
+	data["Items"] = page.Items
+	data["Pager"] = pager(r.URL.Query(), preq, page.Total, "/admin/tokens")
 	return s.render(w, r, http.StatusOK, "admin_tokens", p)
 }
 

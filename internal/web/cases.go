@@ -1042,12 +1042,32 @@ func (s *Server) caseDownload(w http.ResponseWriter, r *http.Request) error {
 
 // ---------- campaigns ----------
 
+// campaignList lists the campaigns a page at a time: running, past or
+// upcoming, by start date.
 func (s *Server) campaignList(w http.ResponseWriter, r *http.Request) error {
-	cs, err := s.Cases.Campaigns(r.Context())
+	q := r.URL.Query()
+	p := s.page(r, "campaign.list_title", nil)
+	p.Form = newForm(q)
+	data := map[string]any{"Campaigns": nil, "Pager": Pager{}, "State": q.Get("state"), "Sort": sortLink("/campaigns", q, "start"),
+		"Oldest": q.Get("sort") == "start" && q.Get("dir") != "desc", "Today": ctip.DateOf(s.Clock.Now())}
+	p.Data = data
+	var pr ctip.Problems
+	checkSort(q, &pr, "start")
+	preq := pageReq(q)
+	err := pr.Err()
+	var page ctip.Page[*casefile.Campaign]
+	if err == nil {
+		page, err = s.Cases.CampaignPage(r.Context(), casefile.CampaignFilter{State: q.Get("state")}, preq)
+	}
 	if err != nil {
+		if s.setFormError(p.Form, p.Lang, err, map[string]string{"state": "campaign.state", "sort": "field.sort", "dir": "field.dir"}) {
+			return s.render(w, r, http.StatusUnprocessableEntity, "campaign_list", p)
+		}
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "campaign_list", s.page(r, "campaign.list_title", map[string]any{"Campaigns": cs}))
+	data["Campaigns"] = page.Items
+	data["Pager"] = pager(q, preq, page.Total, "/campaigns")
+	return s.render(w, r, http.StatusOK, "campaign_list", p)
 }
 
 // campaignFormData is the campaign form: new, or an edit of a campaign.

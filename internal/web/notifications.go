@@ -5,16 +5,36 @@ import (
 	"strings"
 
 	"ctip"
+	"ctip/internal/notify"
 )
 
+// notifications lists the user's notifications: all, unread or read
+// (state; the older unread=1 still works), newest or oldest first.
 func (s *Server) notifications(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" && q.Get("unread") == "1" {
+		state = notify.StateUnread
+	}
 	pr := pageReq(q)
-	page, err := s.Notify.Mine(r.Context(), q.Get("unread") == "1", pr)
+	p := s.page(r, "notify.title", nil)
+	p.Form = newForm(q)
+	data := map[string]any{"State": state, "Pager": Pager{}, "Sort": sortLink("/notifications", q, "date"),
+		"Oldest": q.Get("sort") == "date" && q.Get("dir") != "desc"}
+	p.Data = data
+	var probs ctip.Problems
+	checkSort(q, &probs, "date")
+	err := probs.Err()
+	var page ctip.Page[notify.Notification]
+	if err == nil {
+		page, err = s.Notify.Mine(r.Context(), state, pr)
+	}
 	if err != nil {
+		if s.setError(p.Form, p.Lang, err) {
+			return s.render(w, r, http.StatusUnprocessableEntity, "notifications", p)
+		}
 		return err
 	}
-	p := s.page(r, "notify.title", nil)
 	type row struct {
 		ID     ctip.ID
 		Text   string
@@ -35,7 +55,8 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) error {
 		rows = append(rows, row{ID: n.ID, Text: s.Cat.T(p.Lang, n.Key, args...), Link: link,
 			At: n.CreatedAt.In(ctip.Vietnam).Format("02/01/2006 15:04"), Unread: n.ReadAt.IsZero()})
 	}
-	p.Data = map[string]any{"Rows": rows, "Pager": pager(q, pr, page.Total, "/notifications"), "UnreadOnly": q.Get("unread") == "1"}
+	data["Rows"] = rows
+	data["Pager"] = pager(q, pr, page.Total, "/notifications")
 	return s.render(w, r, http.StatusOK, "notifications", p)
 }
 
