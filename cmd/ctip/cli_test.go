@@ -13,7 +13,9 @@ import (
 	_ "modernc.org/sqlite"
 
 	"ctip/internal/dbtest"
+	"ctip/internal/i18n"
 	"ctip/internal/store"
+	"ctip/internal/web"
 )
 
 type cliResult struct {
@@ -205,8 +207,45 @@ func TestCLIDemoLoadsAnEmptyDatabase(t *testing.T) {
 		m[1] == "0" || m[2] == "0" || m[3] == "0" || m[4] == "0" {
 		t.Errorf("demo summary: %q", m)
 	}
+	// Every action and record type the demo wrote into the trail has a label
+	// in both catalogues (the auditor's filter offers what the trail holds).
+	demoTrailLabelled(t, filepath.Join(env["CTIP_DATA"], "ctip.db"))
 	// A second load refuses, with the reason.
 	if r := ctipCLI(t, env, "", "demo", "--items", "10"); r.code != 1 || !strings.Contains(r.stderr, "already holds records") {
 		t.Errorf("second demo: %+v", r)
+	}
+}
+
+func demoTrailLabelled(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for col, key := range map[string]func(*i18n.Catalog, string, string) string{"action": web.AuditActionKey, "record_type": web.AuditTypeKey} {
+		rows, err := db.Query(`SELECT DISTINCT ` + col + ` FROM audit_events ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var v string
+			rows.Scan(&v)
+			n++
+			for _, lang := range []string{"vi", "en"} {
+				if key(cat, lang, v) == "" {
+					t.Errorf("audit %s %q has no label in %s", col, v, lang)
+				}
+			}
+		}
+		rows.Close()
+		if n < 5 {
+			t.Errorf("the demo trail holds %d distinct %s values", n, col)
+		}
 	}
 }

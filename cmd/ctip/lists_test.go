@@ -433,3 +433,26 @@ func TestSmallListsFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditFilterVocabulary: the auditor's filter offers every action and
+// record type the trail holds (victims, persons, cases…), labelled from the
+// catalogues, and each family filters.
+func TestAuditFilterVocabulary(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		h.login(auth.RoleVictimSupport).get("/victims/" + fx.victim.String())
+		h.login(auth.RoleInvestigator).get("/persons/" + fx.suspect.String())
+		a := h.login(auth.RoleAuditor)
+		body := a.get("/audit").text()
+		for _, want := range []string{`value="victim.view"`, `value="victim."`, `value="person.view"`, `value="person."`, `value="intake.create"`,
+			`value="victim"`, `value="person"`, `value="intake_item"`, `label="Nạn nhân"`, ">Hồ sơ nạn nhân<"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("/audit lacks %s", want)
+			}
+		}
+		r := a.get("/audit?action=victim.")
+		if !strings.Contains(r.text(), "/victims/"+fx.victim.String()) || strings.Contains(r.text(), `>person.view<`) {
+			t.Errorf("/audit?action=victim.: %d", r.StatusCode)
+		}
+	})
+}

@@ -129,6 +129,9 @@ type Store interface {
 	ListAudit(ctx context.Context, f Filter, p ctip.PageRequest) (ctip.Page[ctip.AuditEvent], error)
 	// WalkAudit calls fn for every event in seq order, then returns the head.
 	WalkAudit(ctx context.Context, fn func(ev ctip.AuditEvent) error) (headSeq int64, headHash string, err error)
+	// AuditVocabulary lists the distinct actions and record types the trail
+	// holds, sorted.
+	AuditVocabulary(ctx context.Context) (actions, recordTypes []string, err error)
 }
 
 // Service reads and verifies the trail. Appending happens inside each store
@@ -149,6 +152,16 @@ func (s *Service) List(ctx context.Context, f Filter, p ctip.PageRequest) (ctip.
 		return ctip.Page[ctip.AuditEvent]{}, pr.Err()
 	}
 	return s.Store.ListAudit(ctx, f, p.Normalize())
+}
+
+// Vocabulary lists every action and record type present in the trail: the
+// auditor's filters offer exactly what can be found, whichever module wrote
+// it, without a hand-kept list. Requires audit.read.
+func (s *Service) Vocabulary(ctx context.Context) (actions, recordTypes []string, err error) {
+	if !ctip.ActorFrom(ctx).Can(ctip.PermAuditRead) {
+		return nil, nil, ctip.ErrForbidden()
+	}
+	return s.Store.AuditVocabulary(ctx)
 }
 
 // Result is the outcome of a verification.

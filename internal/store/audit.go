@@ -65,6 +65,35 @@ func scanAudit(sc interface{ Scan(...any) error }) (ctip.AuditEvent, error) {
 	return ev, err
 }
 
+// AuditVocabulary lists the distinct actions and record types of the trail.
+// A loose index scan (one index probe per distinct value, through
+// audit_action and audit_record) instead of reading every row: the trail
+// grows without bound, the vocabulary stays a few hundred words.
+func (db *DB) AuditVocabulary(ctx context.Context) (actions, recordTypes []string, err error) {
+	distinct := func(col string) ([]string, error) {
+		var out []string
+		q := `WITH RECURSIVE v(x) AS (
+			SELECT MIN(` + col + `) FROM audit_events
+			UNION ALL
+			SELECT (SELECT MIN(` + col + `) FROM audit_events WHERE ` + col + ` > v.x) FROM v WHERE v.x IS NOT NULL)
+			SELECT x FROM v WHERE x IS NOT NULL`
+		err := db.eachRow(ctx, q, nil, func(sc *sql.Rows) error {
+			var s string
+			if err := sc.Scan(&s); err != nil {
+				return err
+			}
+			out = append(out, s)
+			return nil
+		})
+		return out, err
+	}
+	if actions, err = distinct("action"); err != nil {
+		return nil, nil, err
+	}
+	recordTypes, err = distinct("record_type")
+	return actions, recordTypes, err
+}
+
 // ListAudit returns a filtered page of the trail, newest first.
 func (db *DB) ListAudit(ctx context.Context, f audit.Filter, p ctip.PageRequest) (ctip.Page[ctip.AuditEvent], error) {
 	var where []string

@@ -138,3 +138,39 @@ func TestAuditListFilters(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditVocabulary: the distinct actions and record types of the trail,
+// sorted, whatever module wrote them; only for auditors.
+func TestAuditVocabulary(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := &audit.Service{Store: db}
+		auditor := ctip.WithActor(ctx, &ctip.Actor{UserID: ctip.NewID(), Perms: map[ctip.Permission]bool{ctip.PermAuditRead: true}})
+		if acts, types, err := svc.Vocabulary(auditor); err != nil || len(acts) != 0 || len(types) != 0 {
+			t.Fatalf("empty trail: %v %v %v", acts, types, err)
+		}
+		a := &ctip.Actor{UserID: ctip.NewID(), Username: "a", UnitID: ctip.NewID()}
+		day := time.Date(2026, 5, 10, 3, 0, 0, 0, time.UTC)
+		var evs []ctip.AuditEvent
+		for i, ar := range [][2]string{{"victim.view", "victim"}, {"case.terminate", "case"}, {"intake.create", "intake_item"}, {"case.terminate", "case"},
+			{"person.reveal_denied", "person"}, {"campaign.create", "campaign"}, {"victim.view", "victim"}, {"auth.login", "user"}} {
+			evs = append(evs, ctip.NewAuditEvent(a, day.Add(time.Duration(i)*time.Minute), ar[0], ar[1], ctip.NewID()))
+		}
+		if err := db.AppendAudit(ctx, evs...); err != nil {
+			t.Fatal(err)
+		}
+		acts, types, err := svc.Vocabulary(auditor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := strings.Join(acts, " "), "auth.login campaign.create case.terminate intake.create person.reveal_denied victim.view"; got != want {
+			t.Errorf("actions: %s, want %s", got, want)
+		}
+		if got, want := strings.Join(types, " "), "campaign case intake_item person user victim"; got != want {
+			t.Errorf("record types: %s, want %s", got, want)
+		}
+		if _, _, err := svc.Vocabulary(ctip.WithActor(ctx, &ctip.Actor{UserID: ctip.NewID()})); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Errorf("without audit.read: %v", err)
+		}
+	})
+}

@@ -3,12 +3,13 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"ctip"
 	"ctip/internal/audit"
 	"ctip/internal/httpx"
-	"ctip/internal/intake"
+	"ctip/internal/i18n"
 )
 
 // auditRoutes are the auditor's pages: the trail with filters, and the
@@ -20,31 +21,35 @@ func (s *Server) auditRoutes() []httpx.Route {
 	}
 }
 
-// auditGroups are the action families offered in the filter (a prefix
-// ending in "." selects the whole family), each with its exact actions.
-var auditGroups = []struct {
-	Prefix  string
-	Actions []string
-}{
-	{"auth.", []string{"auth.login", "auth.login_failed", "auth.login_locked", "auth.totp_verified", "auth.totp_failed", "auth.logout"}},
-	{"user.", []string{"user.create", "user.update", "user.disable", "user.enable", "user.reset_password", "user.change_password",
-		"user.totp_policy", "user.totp_enrol"}},
-	{"unit.", []string{"unit.create", "unit.update", "unit.deactivate", "unit.activate"}},
-	{"session.", []string{"session.revoke"}},
-	{"token.", []string{"token.create", "token.revoke"}},
-	{"intake.", intakeAuditActions()},
-}
+// auditFamilies orders the action families in the filter (presentation
+// only: the actions themselves come from the trail, see audit.Vocabulary).
+// A family not listed here comes after these, in alphabetical order.
+var auditFamilies = []string{"auth", "user", "unit", "session", "token", "settings", "intake", "case", "campaign", "calendar", "person", "victim"}
 
-func intakeAuditActions() []string {
-	out := []string{"intake.create", "intake.update"}
-	for _, a := range intake.Actions {
-		out = append(out, "intake."+string(a))
+// eventLabels: the timeline labels an action of a family falls back on
+// (the intake item's, the case's and the victim file's own timelines).
+var eventLabels = map[string]string{"intake": "event.", "case": "case.event.", "victim": "vevent."}
+
+// AuditActionKey is the catalogue key labelling an audit action ("" when
+// none: the page then shows the code).
+func AuditActionKey(cat *i18n.Catalog, lang, code string) string {
+	if k := "audit.action." + code; cat.Has(lang, k) {
+		return k
 	}
-	return append(out, "intake.attach", "intake.detach", "intake.download", "intake.reporter_view", "intake.reporter_denied", "intake.access_denied")
+	family, rest, _ := strings.Cut(code, ".")
+	if p, ok := eventLabels[family]; ok && cat.Has(lang, p+rest) {
+		return p + rest
+	}
+	return ""
 }
 
-// auditRecordTypes are the record types the services write.
-var auditRecordTypes = []string{"user", "unit", "session", "api_token", "intake_item", "intake_attachment"}
+// AuditTypeKey is the catalogue key labelling a record type ("" when none).
+func AuditTypeKey(cat *i18n.Catalog, lang, t string) string {
+	if k := "audit.type." + t; cat.Has(lang, k) {
+		return k
+	}
+	return ""
+}
 
 var auditLabels = map[string]string{"actor": "audit.f.actor", "unit": "audit.f.unit", "action": "audit.f.action",
 	"record_type": "audit.f.record_type", "record_id": "audit.f.record_id", "from": "audit.f.from", "to": "audit.f.to"}
@@ -91,20 +96,74 @@ type auditData struct {
 // actionLabel translates an action code where a label exists; otherwise the
 // code itself is shown.
 func (s *Server) actionLabel(lang, code string) string {
-	if k := "audit.action." + code; s.Cat.Has(lang, k) {
+	if k := AuditActionKey(s.Cat, lang, code); k != "" {
 		return s.Cat.T(lang, k)
-	}
-	if rest, ok := strings.CutPrefix(code, "intake."); ok && s.Cat.Has(lang, "event."+rest) {
-		return s.Cat.T(lang, "event."+rest)
 	}
 	return code
 }
 
 func (s *Server) typeLabel(lang, t string) string {
-	if k := "audit.type." + t; s.Cat.Has(lang, k) {
+	if k := AuditTypeKey(s.Cat, lang, t); k != "" {
 		return s.Cat.T(lang, k)
 	}
 	return t
+}
+
+// auditChoices builds the filter's options from the trail's own vocabulary:
+// actions grouped by family (each family selectable as a whole), record
+// types; a value asked for that the trail does not hold stays selectable.
+func (s *Server) auditChoices(lang string, actions, types []string, action, rtype string) ([]actionGroup, []actionOption) {
+	byFamily := map[string][]string{}
+	var families []string
+	for _, a := range actions {
+		f, _, _ := strings.Cut(a, ".")
+		if _, ok := byFamily[f]; !ok {
+			families = append(families, f)
+		}
+		byFamily[f] = append(byFamily[f], a)
+	}
+	rank := func(f string) int {
+		if i := slices.Index(auditFamilies, f); i >= 0 {
+			return i
+		}
+		return len(auditFamilies)
+	}
+	slices.SortStableFunc(families, func(a, b string) int {
+		if d := rank(a) - rank(b); d != 0 {
+			return d
+		}
+		return strings.Compare(a, b)
+	})
+	known := action == ""
+	var groups []actionGroup
+	for _, f := range families {
+		label := f
+		if k := "audit.group." + f; s.Cat.Has(lang, k) {
+			label = s.Cat.T(lang, k)
+		}
+		ag := actionGroup{Label: label, Options: []actionOption{{f + ".", s.Cat.T(lang, "audit.all_in", label)}}}
+		for _, a := range byFamily[f] {
+			ag.Options = append(ag.Options, actionOption{a, s.actionLabel(lang, a)})
+		}
+		for _, o := range ag.Options {
+			known = known || o.Value == action
+		}
+		groups = append(groups, ag)
+	}
+	if !known {
+		// An action not in the trail (a link, a typed URL): keep it selectable.
+		groups = append([]actionGroup{{Label: s.Cat.T(lang, "audit.f.action"), Options: []actionOption{{action, s.actionLabel(lang, action)}}}}, groups...)
+	}
+	var opts []actionOption
+	typeKnown := rtype == ""
+	for _, t := range types {
+		opts = append(opts, actionOption{t, s.typeLabel(lang, t)})
+		typeKnown = typeKnown || t == rtype
+	}
+	if !typeKnown {
+		opts = append(opts, actionOption{rtype, s.typeLabel(lang, rtype)})
+	}
+	return groups, opts
 }
 
 func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
@@ -124,32 +183,12 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	}
 	data := &auditData{Units: unitOptions(units, nil)}
 	action := strings.TrimSpace(q.Get("action"))
-	known := action == ""
-	for _, g := range auditGroups {
-		grp := strings.TrimSuffix(g.Prefix, ".")
-		ag := actionGroup{Label: s.Cat.T(p.Lang, "audit.group."+grp)}
-		ag.Options = append(ag.Options, actionOption{g.Prefix, s.Cat.T(p.Lang, "audit.all_in", ag.Label)})
-		for _, a := range g.Actions {
-			ag.Options = append(ag.Options, actionOption{a, s.actionLabel(p.Lang, a)})
-		}
-		for _, o := range ag.Options {
-			known = known || o.Value == action
-		}
-		data.Groups = append(data.Groups, ag)
-	}
-	if !known {
-		// An action not in the list (a link from a row): keep it selectable.
-		data.Groups = append([]actionGroup{{Label: s.Cat.T(p.Lang, "audit.f.action"), Options: []actionOption{{action, s.actionLabel(p.Lang, action)}}}}, data.Groups...)
-	}
 	rtype := strings.TrimSpace(q.Get("record_type"))
-	typeKnown := rtype == ""
-	for _, t := range auditRecordTypes {
-		data.Types = append(data.Types, actionOption{t, s.typeLabel(p.Lang, t)})
-		typeKnown = typeKnown || t == rtype
+	actions, types, err := s.Audit.Vocabulary(ctx)
+	if err != nil {
+		return err
 	}
-	if !typeKnown {
-		data.Types = append(data.Types, actionOption{rtype, rtype})
-	}
+	data.Groups, data.Types = s.auditChoices(p.Lang, actions, types, action, rtype)
 	p.Data = data
 
 	var pr ctip.Problems
@@ -217,9 +256,9 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 		}
 		if ev.RecordID != "" {
 			row.History = "/audit?" + url.Values{"record_type": {ev.RecordType}, "record_id": {ev.RecordID}}.Encode()
-			if ev.RecordType == "intake_item" {
+			if base, ok := recordPages[ev.RecordType]; ok {
 				if id, err := ctip.ParseID(ev.RecordID); err == nil {
-					row.Open = "/intake/" + id.String()
+					row.Open = base + id.String()
 				}
 			}
 		}
@@ -228,6 +267,9 @@ func (s *Server) auditList(w http.ResponseWriter, r *http.Request) error {
 	data.Pager = pager(q, preq, page.Total, "/audit")
 	return s.render(w, r, http.StatusOK, "audit", p)
 }
+
+// recordPages are the record types with a page of their own.
+var recordPages = map[string]string{"intake_item": "/intake/", "case": "/cases/", "person": "/persons/", "victim": "/victims/", "campaign": "/campaigns/"}
 
 // breakKey names the cause of a broken chain in the catalogue (the audit
 // package words its reasons for logs; the page shows them as details).
