@@ -526,7 +526,7 @@ func TestRemindersOnceAcrossRuns(t *testing.T) {
 				t.Errorf("run %d added %d", i+2, n)
 			}
 		}
-		ns, _ := f.db.ListNotifications(context.Background(), f.users["dtv1"].UserID, "unread", ctip.PageRequest{Limit: 10})
+		ns, _ := f.db.ListNotifications(context.Background(), f.users["dtv1"].UserID, true, ctip.PageRequest{Limit: 10})
 		if ns.Total != 1 || ns.Items[0].Key != "case.notify.investigation" || ns.Items[0].Args[0] != c.Reference || ns.Items[0].Args[2] != "3" {
 			t.Errorf("notification %+v", ns.Items)
 		}

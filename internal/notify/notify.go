@@ -32,7 +32,7 @@ type Store interface {
 	// AddNotifications inserts notifications, skipping those whose
 	// (user, dedup key) already exists; it returns how many were added.
 	AddNotifications(ctx context.Context, ns []Notification) (int, error)
-	ListNotifications(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[Notification], error)
+	ListNotificationsIn(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[Notification], error)
 	UnreadCount(ctx context.Context, userID ctip.ID) (int, error)
 	MarkRead(ctx context.Context, userID ctip.ID, ids []ctip.ID, at time.Time) error
 	// UsersWith lists the active users of a unit holding one of the roles.
@@ -99,7 +99,7 @@ func (s *Service) Mine(ctx context.Context, state string, p ctip.PageRequest) (c
 	if err := pr.Err(); err != nil {
 		return ctip.Page[Notification]{}, err
 	}
-	return s.Store.ListNotifications(ctx, a.UserID, state, p.Normalize())
+	return s.Store.ListNotificationsIn(ctx, a.UserID, state, p.Normalize())
 }
 
 // Unread counts the actor's unread notifications (for the bell).

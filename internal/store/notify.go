@@ -43,8 +43,19 @@ func insertNotifications(ctx context.Context, tx *sql.Tx, ns []notify.Notificati
 	return added, nil
 }
 
-// ListNotifications lists a user's notifications, newest first.
-func (db *DB) ListNotifications(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[notify.Notification], error) {
+// ListNotifications lists a user's notifications (or only the unread ones),
+// newest first.
+func (db *DB) ListNotifications(ctx context.Context, userID ctip.ID, unreadOnly bool, p ctip.PageRequest) (ctip.Page[notify.Notification], error) {
+	state := ""
+	if unreadOnly {
+		state = notify.StateUnread
+	}
+	return db.ListNotificationsIn(ctx, userID, state, ctip.PageRequest{Limit: p.Limit, Offset: p.Offset})
+}
+
+// ListNotificationsIn lists a user's notifications in a state (all, unread,
+// read), newest first (oldest first with p.Sort set and p.Desc false).
+func (db *DB) ListNotificationsIn(ctx context.Context, userID ctip.ID, state string, p ctip.PageRequest) (ctip.Page[notify.Notification], error) {
 	w := " WHERE user_id = $1"
 	switch state {
 	case notify.StateUnread:
