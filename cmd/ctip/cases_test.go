@@ -320,6 +320,7 @@ func TestAPICaseChargesAsNumbers(t *testing.T) {
 			{[]map[string]any{{"article": true, "clause": 2}}, "charges.article"},
 			{[]map[string]any{{"article": 150, "clause": []int{2}}}, "charges.clause"},
 			{[]map[string]any{{"article": 150, "clause": 2, "point": 1}}, "charges.point"},
+			{[]map[string]any{{"article": 150, "clause": 2, "point": "z"}}, "charges.0.point"}, // no such point (review finding 11)
 		} {
 			r := h.api(tok, "POST", "/api/v1/cases", body(bad.charges))
 			var p problem

@@ -204,6 +204,8 @@ func (s *Service) validateCharges(p *ctip.Problems, field string, on ctip.Date, 
 				switch ce.Key {
 				case legal.KeyUnknownArticle:
 					sub = ".article"
+				case legal.KeyUnknownPoint:
+					sub = ".point"
 				case legal.KeyNoRulesInForce:
 					p.Add("offence_on", ce.Key, ce.Args...)
 					continue
@@ -673,6 +675,22 @@ func (s *Service) decision(p *ctip.Problems, in *ActionInput, c *Case, basis str
 	}
 }
 
+// lastDecision returns the case-level stage decision with the latest
+// document date (not the decisions about one accused or a measure).
+func lastDecision(evs []Event) (Event, bool) {
+	var last Event
+	found := false
+	for _, e := range evs {
+		if e.AccusedID.Valid || e.DocumentDate.IsZero() || !slices.Contains(Actions, Action(e.Action)) {
+			continue
+		}
+		if !found || e.DocumentDate.After(last.DocumentDate) {
+			last, found = e, true
+		}
+	}
+	return last, found
+}
+
 func (s *Service) receivedOn(p *ctip.Problems, in *ActionInput) ctip.Date {
 	if in.ReceivedOn.IsZero() {
 		return in.DocumentDate
@@ -706,6 +724,18 @@ func (s *Service) Do(ctx context.Context, id ctip.ID, version int, act Action, i
 	basis := CitationOf(act, c, false)
 	var p ctip.Problems
 	s.decision(&p, &in, c, basis)
+	if !in.DocumentDate.IsZero() && !p.Has("document_date") {
+		// Nor before the case's latest stage decision: decisions follow one
+		// another (e.g. a 2nd extension of the investigation cannot predate
+		// the 1st, Art. 172).
+		evs, err := s.Store.CaseEvents(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		if last, ok := lastDecision(evs); ok && in.DocumentDate.Before(last.DocumentDate) {
+			p.Add("document_date", "case.date_before_last_decision", last.DocumentDate.Format(), last.DocumentNumber, basis)
+		}
+	}
 	if err := p.Err(); err != nil {
 		return nil, err
 	}

@@ -615,3 +615,29 @@ func TestCampaignSummary(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionsInDateOrder: a decision cannot be dated before the case's
+// latest stage decision — a 2nd extension of the investigation dated before
+// the 1st is refused naming the rule and the earlier decision (review
+// finding 12; it used to be checked against the stage's start only).
+func TestDecisionsInDateOrder(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		c := f.newCase("2026-01-05", legal.Charge{Article: "348", Clause: "1"}) // NT: 3 m + 3 m + 2 m
+		v, err := f.svc.Do(f.as("ksv"), c.ID, c.Version, casefile.ActExtendInvestigation,
+			casefile.ActionInput{DocumentNumber: "01/VKS-GH", DocumentDate: d("2026-02-25"), Signer: "y", Months: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Do(f.as("ksv"), c.ID, v.Case.Version, casefile.ActExtendInvestigation,
+			casefile.ActionInput{DocumentNumber: "02/VKS-GH", DocumentDate: d("2026-02-20"), Signer: "y", Months: 2})
+		ce, ok := err.(*ctip.Error)
+		if key(err) != "document_date:case.date_before_last_decision" || !ok || len(ce.Fields) != 1 ||
+			ce.Fields[0].Args[1] != "01/VKS-GH" || !strings.Contains(ce.Fields[0].Args[2].(string), "172") {
+			t.Fatalf("2nd extension dated before the 1st: %v", err)
+		}
+		if _, err := f.svc.Do(f.as("ksv"), c.ID, v.Case.Version, casefile.ActExtendInvestigation,
+			casefile.ActionInput{DocumentNumber: "02/VKS-GH", DocumentDate: d("2026-02-25"), Signer: "y", Months: 2}); err != nil {
+			t.Errorf("2nd extension on the day of the 1st: %v", err)
+		}
+	})
+}

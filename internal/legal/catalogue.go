@@ -2,6 +2,7 @@ package legal
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -89,6 +90,25 @@ type Clause struct {
 	Preparation bool
 	Summary     string     // main elements, English paraphrase
 	Marker      Confidence // LEGAL.md confidence of the bracket
+	// Points are the clause's points (điểm a, b, c, d, đ, e, g …) where they
+	// are recorded; nil: not recorded, so any point letter is accepted (see
+	// Charge validation in ChargeCategory).
+	Points []string
+}
+
+// PointLetters are the letters points are numbered with, in order: the
+// Vietnamese alphabet without f, j, w, z (a, b, c, d, đ, e, g, h, i, k …).
+var PointLetters = []string{"a", "b", "c", "d", "đ", "e", "g", "h", "i", "k", "l", "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "x", "y"}
+
+// pointsTo returns the points of a clause from a to last, e.g. pointsTo("e")
+// = a, b, c, d, đ, e.
+func pointsTo(last string) []string {
+	for i, p := range PointLetters {
+		if p == last {
+			return slices.Clone(PointLetters[:i+1])
+		}
+	}
+	panic("legal: unknown point letter " + last)
 }
 
 // Category returns the Art. 9(1) category of the clause; "" for a
@@ -242,6 +262,13 @@ func (c Catalogue) ChargeCategory(on ctip.Date, ch Charge) (Clause, Category, er
 	if !cl.Chargeable() {
 		return cl, "", invalid(KeyClauseNotChargeable, cl.Article, cl.Clause)
 	}
+	if pt := strings.ToLower(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(ch.Point), "điểm"))); pt != "" {
+		// A point is one letter of the clause: one the clause has where its
+		// points are recorded, otherwise at least a point letter.
+		if !slices.Contains(PointLetters, pt) || cl.Points != nil && !slices.Contains(cl.Points, pt) {
+			return cl, "", invalid(KeyUnknownPoint, cl.Article, cl.Clause, ch.Point)
+		}
+	}
 	return cl, cl.Category(), nil
 }
 
@@ -316,6 +343,11 @@ func articles2018() []Article {
 	cl := func(art, clause string, b Bracket, m Confidence, summary string) Clause {
 		return Clause{Article: art, Clause: clause, Bracket: b, Marker: m, Summary: summary}
 	}
+	// withPoints records a clause's points, a to last. Recorded from the
+	// statute text for Arts 150 and 151 (the elements LEGAL.md §2.2 lists,
+	// one point each); the other articles' points are not recorded (any
+	// point letter is accepted) until counsel checks them.
+	withPoints := func(c Clause, last string) Clause { c.Points = pointsTo(last); return c }
 	supp := func(art, clause string, m Confidence, summary string) Clause {
 		return Clause{Article: art, Clause: clause, Supplementary: true, Marker: m, Summary: summary}
 	}
@@ -325,9 +357,12 @@ func articles2018() []Article {
 			// threat, deception or other tricks. V [pc-150a] [pc-150b].
 			Number: "150", NameVI: "Tội mua bán người", NameEN: "Trafficking in persons", Marker: Verified,
 			Clauses: []Clause{
-				cl("150", "1", years(5, 10), Verified, "transferring or receiving a person for money or other benefit, for sexual exploitation, forced labour, removal of organs or other inhumane purposes; or recruiting, transporting or harbouring for those ends"),
-				cl("150", "2", years(8, 15), Verified, "organised; base motives; injury or mental disorder of 31–60 %; taking the victim across the border; 2–5 victims; 2 or more offences"),
-				cl("150", "3", years(12, 20), Verified, "professional; organs taken; injury of 61 % or more; victim died or committed suicide; 6 or more victims; dangerous recidivism"),
+				// Points: 1 a–c (for money; for exploitation; recruiting,
+				// transporting, harbouring for those ends), 2 a–e, 3 a–e (one
+				// per element listed).
+				withPoints(cl("150", "1", years(5, 10), Verified, "transferring or receiving a person for money or other benefit, for sexual exploitation, forced labour, removal of organs or other inhumane purposes; or recruiting, transporting or harbouring for those ends"), "c"),
+				withPoints(cl("150", "2", years(8, 15), Verified, "organised; base motives; injury or mental disorder of 31–60 %; taking the victim across the border; 2–5 victims; 2 or more offences"), "e"),
+				withPoints(cl("150", "3", years(12, 20), Verified, "professional; organs taken; injury of 61 % or more; victim died or committed suicide; 6 or more victims; dangerous recidivism"), "e"),
 				// U: LEGAL.md lists the supplementary penalties without
 				// confirming the clause text or amounts.
 				supp("150", "4", Unverified, "supplementary penalties: fine, probation, residence ban or partial confiscation of property"),
@@ -338,8 +373,10 @@ func articles2018() []Article {
 			// V [pc-151a] [pc-151b] [pc-151c].
 			Number: "151", NameVI: "Tội mua bán người dưới 16 tuổi", NameEN: "Trafficking in persons under 16", Marker: Verified,
 			Clauses: []Clause{
-				cl("151", "1", years(7, 12), Verified, "transferring or receiving a person under 16 for money or other benefit (except for humanitarian purposes), or for exploitation, removal of organs or other inhumane purposes; recruiting, transporting or harbouring for those ends"),
-				cl("151", "2", years(12, 20), Verified, "abuse of position or of adoption; 2–5 victims; victim in the offender's care; taken across the border; 2 or more offences; base motives; injury or mental disorder of 31–60 %"),
+				// Points: 1 a–c as Art. 150(1); 2 a–h (the eight elements
+				// LEGAL.md lists, S); 3 not recorded (LEGAL.md's list ends "…").
+				withPoints(cl("151", "1", years(7, 12), Verified, "transferring or receiving a person under 16 for money or other benefit (except for humanitarian purposes), or for exploitation, removal of organs or other inhumane purposes; recruiting, transporting or harbouring for those ends"), "c"),
+				withPoints(cl("151", "2", years(12, 20), Verified, "abuse of position or of adoption; 2–5 victims; victim in the offender's care; taken across the border; 2 or more offences; base motives; injury or mental disorder of 31–60 %"), "h"),
 				cl("151", "3", years(18, 20).orLife(), Verified, "organised; professional; injury of 61 % or more; organs taken; victim died or committed suicide; 6 or more victims"),
 				// U (LEGAL.md §2.2 "151(4)/(5)"): preparation clause, bracket
 				// 1–5 years as commonly quoted; confirm before relying on it.

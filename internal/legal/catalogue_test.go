@@ -191,6 +191,39 @@ func TestCatalogueErrors(t *testing.T) {
 	}
 }
 
+// TestChargePoints: a point must be a point of the clause where the
+// clause's points are recorded (Art. 150(2) has a–e), and a point letter
+// anyway (review finding 11: "z" was accepted).
+func TestChargePoints(t *testing.T) {
+	cat := DefaultCatalogue()
+	on := d("2026-03-02")
+	for _, c := range []struct {
+		ch Charge
+		ok bool
+	}{
+		{Charge{"150", "2", "a"}, true},
+		{Charge{"150", "2", "đ"}, true},
+		{Charge{"150", "2", "e"}, true},
+		{Charge{"150", "2", "g"}, false}, // 150(2) ends at e
+		{Charge{"150", "2", "z"}, false}, // not a point letter at all
+		{Charge{"150", "1", "d"}, false}, // 150(1) has a–c
+		{Charge{"151", "2", "h"}, true},
+		{Charge{"151", "2", "i"}, false},
+		{Charge{"151", "3", "g"}, true},  // points not recorded: any point letter
+		{Charge{"348", "2", "f"}, false}, // f is no point letter
+		{Charge{"348", "2", "x"}, true},
+		{Charge{"150", "2", ""}, true},
+	} {
+		_, _, err := cat.ChargeCategory(on, c.ch)
+		if (err == nil) != c.ok {
+			t.Errorf("%v: err %v, want ok=%v", c.ch, err, c.ok)
+		}
+		if err != nil && (!hasKey(err, KeyUnknownPoint) || argsOf(err)[2] != c.ch.Point) {
+			t.Errorf("%v: %v", c.ch, err)
+		}
+	}
+}
+
 func TestCaseCategory(t *testing.T) {
 	cat := DefaultCatalogue()
 	got, err := cat.CaseCategory(d("2026-01-01"), Charge{"348", "1", ""}, Charge{"150", "2", "c"}, Charge{"153", "1", ""})

@@ -33,6 +33,9 @@ const (
 	// KeyUnknownClause — the article has no such clause. Args: article,
 	// clause.
 	KeyUnknownClause = "legal.unknown_clause"
+	// KeyUnknownPoint — the clause has no such point (or it is not a point
+	// letter). Args: article, clause, point.
+	KeyUnknownPoint = "legal.unknown_point"
 	// KeyClauseNotChargeable — a supplementary-penalty clause charged alone.
 	// Args: article, clause.
 	KeyClauseNotChargeable = "legal.clause_not_chargeable"
@@ -70,6 +73,7 @@ var Keys = func() []string {
 		KeyUnknownReturner,
 		KeyUnknownArticle,
 		KeyUnknownClause,
+		KeyUnknownPoint,
 		KeyClauseNotChargeable,
 		KeyNoCharges,
 		KeySupplementaryTooManyReturns,
