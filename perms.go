@@ -33,7 +33,7 @@ var AllPermissions = []Permission{
 	PermIntakeOversight, PermIntakeProcuracy, PermReporterView,
 	PermStatsRead, PermAuditRead,
 	PermCaseRead, PermCaseWrite, PermCaseOversight, PermCaseProcuracy, PermCaseCourt, PermCaseKey, PermCampaigns,
-	PermPersonRead, PermPersonWrite, PermVictimRead, PermVictimWrite, PermVictimIdentity, PermBreakGlass, PermPersonExport, PermPersonMerge,
+	PermPersonRead, PermPersonWrite, PermVictimRead, PermVictimWrite, PermVictimReceive, PermVictimIdentity, PermBreakGlass, PermPersonExport, PermPersonMerge,
 }
 
 // Criminal cases (vụ án), CPC Parts 2–4: case file, stages, deadlines, key cases.
@@ -53,6 +53,7 @@ const (
 	PermPersonWrite    Permission = "person.write"       // record and link persons
 	PermVictimRead     Permission = "victim.read"        // read victim files under pseudonym (no identity)
 	PermVictimWrite    Permission = "victim.write"       // reception, identification, protection, support, follow-ups
+	PermVictimReceive  Permission = "victim.receive"     // record a reception (tiếp nhận): victim support, and the rescuing police / border guard (Law 53/2024 Arts 27(1)–(2), 30(2))
 	PermVictimIdentity Permission = "victim.identity"    // may reveal a victim's identity when on the victim's team, with a reason
 	PermBreakGlass     Permission = "victim.break_glass" // leaders outside the team: time-limited, audited, owner notified
 	PermPersonExport   Permission = "person.export"      // exports containing identities (with a reason)

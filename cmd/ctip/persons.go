@@ -46,6 +46,15 @@ func (g glassNotifier) CaseLinked(ctx context.Context, owner, fileID ctip.ID, ps
 	return err
 }
 
+// Received tells the health department's victim-support officers that a
+// person received by another unit (police, border guard) is handed over to
+// them (Law 53/2024 Art. 27(3)–(4) as amended by Law 86/2025).
+func (g glassNotifier) Received(ctx context.Context, health, fileID ctip.ID, pseudonym string) error {
+	_, err := g.n.ToUnitRoles(ctx, health, []string{auth.RoleVictimSupport}, notify.Notification{Kind: "victim_received", Key: "notify.victim_received",
+		Args: []string{pseudonym}, Link: "/victims/" + fileID.String(), RecordType: "victim", RecordID: fileID.String()})
+	return err
+}
+
 // buildPersons makes the person and victim services.
 func (a *app) buildPersons(clock ctip.Clock) {
 	pl := placesAdapter{a.places}

@@ -19,6 +19,9 @@ var (
 	personScope = []string{auth.RoleLeader, auth.RoleIntake, auth.RoleInvestigator, auth.RoleProcurator} // the fixture suspect belongs to PC02
 	victimRd    = []string{auth.RoleLeader, auth.RoleInvestigator, auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleCourt}
 	victimWr    = []string{auth.RoleVictimSupport}
+	// Reception (victim.receive): victim support, and the police and border
+	// guard who rescue or receive the person (Law 53/2024 Arts 27(1)–(2), 30(2)).
+	victimRecv = []string{auth.RoleInvestigator, auth.RoleVictimSupport}
 )
 
 func init() {
@@ -41,8 +44,8 @@ func init() {
 	allow("POST /persons/{id}/photo", personWr...)
 	allow("GET /persons/{id}/photo", personScope...)
 	allow("GET /victims", victimRd...)
-	allow("GET /victims/new", victimWr...)
-	allow("POST /victims/new", victimWr...)
+	allow("GET /victims/new", victimRecv...)
+	allow("POST /victims/new", victimRecv...)
 	allow("GET /victims/needs", auth.RoleLeader, auth.RoleInvestigator, auth.RoleProcurator, auth.RoleVictimSupport, auth.RoleAnalyst, auth.RoleCourt)
 	allow("POST /victims/export", auth.RoleVictimSupport)
 	allow("GET /victims/{id}", victimRd...)
@@ -57,7 +60,7 @@ func init() {
 	allow("POST /api/v1/persons", personWr...)
 	allow("GET /api/v1/persons", personRd...)
 	allow("GET /api/v1/persons/{id}", personScope...)
-	allow("POST /api/v1/victims", victimWr...)
+	allow("POST /api/v1/victims", victimRecv...)
 	allow("GET /api/v1/victims/{id}", victimRd...)
 	// Every other role gets 404 (counted as refused), never 403: see
 	// TestVictimRevealAnswers404ToEveryoneNotEntitled.

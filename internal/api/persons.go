@@ -22,7 +22,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("GET", "/api/v1/persons", ctip.PermPersonRead, s.personSearch),
 		perm("GET", "/api/v1/persons/{id}", ctip.PermPersonRead, s.personGet),
 		perm("POST", "/api/v1/persons/{id}/merge", ctip.PermPersonMerge, s.personMerge),
-		perm("POST", "/api/v1/victims", ctip.PermVictimWrite, s.victimCreate),
+		perm("POST", "/api/v1/victims", ctip.PermVictimReceive, s.victimCreate),
 		perm("GET", "/api/v1/victims/{id}", ctip.PermVictimRead, s.victimGet),
 		// Open to every signed-in caller: whoever is not entitled (including
 		// roles without victim.read) gets 404 from the service, audited, so

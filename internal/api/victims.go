@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"ctip"
+	"ctip/internal/person"
 	"ctip/internal/victim"
 )
 
@@ -24,6 +25,18 @@ type VictimInput struct {
 	PersonInput
 	Reception     ReceptionDTO `json:"reception"`
 	AccompaniesID *ctip.ID     `json:"accompanies_id"`
+	// PersonID receives a person already in the registry instead of the
+	// identity fields above; PersonVersion is the version read (GET
+	// /api/v1/persons/{id}): a changed record answers 409.
+	PersonID      *ctip.ID `json:"person_id"`
+	PersonVersion int      `json:"person_version"`
+}
+
+// hasIdentity reports whether any person field was sent.
+func (b PersonInput) hasIdentity() bool {
+	return b.FullName != "" || len(b.Aliases) > 0 || b.Sex != "" || b.DateOfBirth != "" || b.BirthYear != 0 || b.EstimatedAge != 0 ||
+		b.EthnicCode != "" || b.Nationality != "" || b.IDNumber != "" || len(b.Documents) > 0 || b.Phone != "" || len(b.Phones) > 0 ||
+		len(b.Accounts) > 0 || !b.Permanent.IsZero() || !b.Current.IsZero() || b.Occupation != "" || b.Role != "" || b.Protect || b.ConfirmNew
 }
 
 // VictimDTO is a victim file as the API shows it: the pseudonym, sex and
@@ -102,6 +115,13 @@ func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 	in.Person.Role = ""
 	if b.AccompaniesID != nil {
 		in.AccompaniesID = ctip.Some(*b.AccompaniesID)
+	}
+	if b.PersonID != nil {
+		if b.PersonInput.hasIdentity() {
+			pr.Add("person_id", "victim.person_id_exclusive")
+		}
+		in.Person = person.Input{}
+		in.PersonID, in.PersonVersion = ctip.Some(*b.PersonID), b.PersonVersion
 	}
 	if b.Reception.ReceivedAt != "" {
 		t, err := time.Parse(time.RFC3339, b.Reception.ReceivedAt)

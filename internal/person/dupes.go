@@ -46,6 +46,7 @@ type DuplicateQuery struct {
 type Duplicate struct {
 	Hit
 	Reasons []string
+	Version int // the version read (a reception on the record checks it)
 }
 
 // DuplicateLimit bounds the candidates considered.
@@ -163,7 +164,7 @@ func (s *Service) DuplicatesOf(ctx context.Context, p *Person) ([]Duplicate, err
 		if !visible {
 			continue
 		}
-		out = append(out, Duplicate{Hit: s.hitOf(c), Reasons: why})
+		out = append(out, Duplicate{Hit: s.hitOf(c), Reasons: why, Version: c.Version})
 	}
 	slices.SortFunc(out, func(x, y Duplicate) int { return len(y.Reasons) - len(x.Reasons) })
 	if len(out) > 0 {

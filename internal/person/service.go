@@ -301,7 +301,8 @@ func (s *Service) build(a *ctip.Actor, in Input) (*Person, []RoleLink, []TeamUni
 	if err := pr.Err(); err != nil {
 		return nil, nil, nil, err
 	}
-	if in.Role != "" && slices.Contains(ProtectedRoles, in.Role) && in.Role != RoleReporter && !a.Can(ctip.PermVictimWrite) && !a.System {
+	receiving := in.RecordType == "victim" && a.Can(ctip.PermVictimReceive) // a reception (internal/victim)
+	if in.Role != "" && slices.Contains(ProtectedRoles, in.Role) && in.Role != RoleReporter && !a.Can(ctip.PermVictimWrite) && !receiving && !a.System {
 		// Victims and persons being identified are received through a victim file.
 		return nil, nil, nil, ctip.Errorf(ctip.Forbidden, "person.victim_via_reception")
 	}

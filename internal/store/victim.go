@@ -33,32 +33,97 @@ func (db *DB) CreateFile(ctx context.Context, p *person.Person, roles []person.R
 			return err
 		}
 		f.Pseudonym = p.Pseudonym
-		cn, hr := nullTimeOf(f)
-		const t = "victims"
-		x := f.Exploitation
-		_, err := tx.ExecContext(ctx, `INSERT INTO victims (id, person_id, owner_unit_id, status, found_abroad, stateless_resident, accompanies_id,
-			received_at, reception_channel, reception_body, reception_commune, reception_country, commune_notified_at, health_received_at,
-			verification_due, verified_on, police_unit_id, decided_on, deciding_body, decision_number, grounds, documents, exploitation,
-			sex_exploitation, control_means, recruitment, platforms, recruiter_relation, age_trafficked, origin_commune, transit,
-			destination_province, destination_country, departed_on, arrived_on, guardian, schooling, essential_start, essential_extension,
-			closed_on, close_reason, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
-			$26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44)`,
-			f.ID, f.PersonID, f.OwnerUnitID, string(f.Status), f.FoundAbroad, f.StatelessResident, f.AccompaniesID,
-			f.ReceivedAt, f.Channel, f.ReceptionBody, nullStr(f.ReceptionCommune), nullStr(f.ReceptionCountry), cn, hr,
-			f.VerificationDue, f.VerifiedOn, f.PoliceUnitID, f.DecidedOn, nullStr(f.DecidingBody), nullStr(f.DecisionNumber), joinCodes(f.Grounds),
-			db.seal(t, "documents", f.ID, f.Documents), joinCodes(x.Types), joinCodes(x.SexTypes), joinCodes(x.Control), joinCodes(x.Recruitment),
-			joinCodes(x.Platforms), x.RecruiterRelation, x.AgeWhenTrafficked, nullStr(x.OriginCommune), db.seal(t, "transit", f.ID, x.Transit),
-			nullStr(x.DestinationProvince), nullStr(x.DestinationCountry), x.DepartedOn, x.ArrivedOn, db.seal(t, "guardian", f.ID, f.Guardian),
-			f.Schooling, f.EssentialStart, nullStr(f.EssentialExt), f.ClosedOn, nullStr(f.CloseReason), f.Version, f.CreatedAt, f.UpdatedAt)
-		if err != nil {
-			return mapErr(err, "create victim file")
+		return db.insertFile(ctx, tx, f, ev, au)
+	})
+}
+
+// ReceivePerson opens a victim file on an existing person (version-checked):
+// the person is protected from now on (a pseudonym is allocated if they
+// have none), kept while the file is open (retention cleared), takes the
+// role and the team units, all in one transaction.
+func (db *DB) ReceivePerson(ctx context.Context, personID ctip.ID, version int, role person.RoleLink, team []person.TeamUnit, f *victim.File, ev victim.Event, au ctip.AuditEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var pseudo string
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(pseudonym, '') FROM persons WHERE id = $1 AND version = $2 AND merged_into IS NULL`,
+			personID, version).Scan(&pseudo)
+		if err == sql.ErrNoRows {
+			return ctip.ErrStale()
 		}
-		if err := db.insertVictimEvent(ctx, tx, ev); err != nil {
+		if err != nil {
+			return mapErr(err, "person")
+		}
+		if pseudo == "" {
+			year := ctip.DateOf(f.CreatedAt).Year
+			n, err := nextNumber(ctx, tx, person.PseudonymScope, year)
+			if err != nil {
+				return err
+			}
+			pseudo = person.FormatPseudonym(year, n)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE persons SET protected = TRUE, pseudonym = $1, retain_until = NULL, version = version + 1,
+			updated_at = $2 WHERE id = $3 AND version = $4`, pseudo, f.CreatedAt, personID, version)
+		if err != nil {
+			return mapErr(err, "protect person")
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ctip.ErrStale()
+		}
+		if err := db.insertRole(ctx, tx, role); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, au)
+		for _, t := range team {
+			if err := db.insertTeam(ctx, tx, personID, t, f.CreatedAt); err != nil {
+				return err
+			}
+		}
+		f.Pseudonym = pseudo
+		return db.insertFile(ctx, tx, f, ev, au)
 	})
+}
+
+// HealthUnits lists the active units of kind health whose parent is not of
+// that kind (the provincial health departments).
+func (db *DB) HealthUnits(ctx context.Context) ([]ctip.ID, error) {
+	var out []ctip.ID
+	err := db.eachRow(ctx, `SELECT u.id FROM units u LEFT JOIN units p ON p.id = u.parent_id
+		WHERE u.kind = $1 AND u.active AND (p.id IS NULL OR p.kind <> $1) ORDER BY u.path`, []any{ctip.UnitHealth}, func(sc *sql.Rows) error {
+		var id ctip.ID
+		if err := sc.Scan(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	return out, err
+}
+
+// insertFile inserts a victim file, its first event and the audit event in tx.
+func (db *DB) insertFile(ctx context.Context, tx *sql.Tx, f *victim.File, ev victim.Event, au ctip.AuditEvent) error {
+	cn, hr := nullTimeOf(f)
+	const t = "victims"
+	x := f.Exploitation
+	_, err := tx.ExecContext(ctx, `INSERT INTO victims (id, person_id, owner_unit_id, status, found_abroad, stateless_resident, accompanies_id,
+		received_at, reception_channel, reception_body, reception_commune, reception_country, commune_notified_at, health_received_at,
+		verification_due, verified_on, police_unit_id, decided_on, deciding_body, decision_number, grounds, documents, exploitation,
+		sex_exploitation, control_means, recruitment, platforms, recruiter_relation, age_trafficked, origin_commune, transit,
+		destination_province, destination_country, departed_on, arrived_on, guardian, schooling, essential_start, essential_extension,
+		closed_on, close_reason, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,
+		$26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44)`,
+		f.ID, f.PersonID, f.OwnerUnitID, string(f.Status), f.FoundAbroad, f.StatelessResident, f.AccompaniesID,
+		f.ReceivedAt, f.Channel, f.ReceptionBody, nullStr(f.ReceptionCommune), nullStr(f.ReceptionCountry), cn, hr,
+		f.VerificationDue, f.VerifiedOn, f.PoliceUnitID, f.DecidedOn, nullStr(f.DecidingBody), nullStr(f.DecisionNumber), joinCodes(f.Grounds),
+		db.seal(t, "documents", f.ID, f.Documents), joinCodes(x.Types), joinCodes(x.SexTypes), joinCodes(x.Control), joinCodes(x.Recruitment),
+		joinCodes(x.Platforms), x.RecruiterRelation, x.AgeWhenTrafficked, nullStr(x.OriginCommune), db.seal(t, "transit", f.ID, x.Transit),
+		nullStr(x.DestinationProvince), nullStr(x.DestinationCountry), x.DepartedOn, x.ArrivedOn, db.seal(t, "guardian", f.ID, f.Guardian),
+		f.Schooling, f.EssentialStart, nullStr(f.EssentialExt), f.ClosedOn, nullStr(f.CloseReason), f.Version, f.CreatedAt, f.UpdatedAt)
+	if err != nil {
+		return mapErr(err, "create victim file")
+	}
+	if err := db.insertVictimEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	return db.appendAudit(ctx, tx, au)
 }
 
 func (db *DB) insertVictimEvent(ctx context.Context, tx *sql.Tx, e victim.Event) error {

@@ -29,6 +29,9 @@ type Service struct {
 	// victim files (the case's officers join the team).
 	Notify interface {
 		CaseLinked(ctx context.Context, ownerUnit, fileID ctip.ID, pseudonym string) error
+		// Received tells a health department's victim-support officers that
+		// a person was received by another unit and handed over to them.
+		Received(ctx context.Context, healthUnit, fileID ctip.ID, pseudonym string) error
 	}
 }
 
@@ -51,6 +54,11 @@ type ReceiveInput struct {
 	// Accompanies is the pseudonym of the victim an under-18 accompanies
 	// (the web form; the API gives AccompaniesID).
 	Accompanies string
+	// PersonID receives a person already in the registry (a suspect, a
+	// witness, a reporter… "one record per real person") instead of the
+	// identity fields of Person; PersonVersion is the version the user read.
+	PersonID      ctip.NullID
+	PersonVersion int
 }
 
 // LogValue keeps the person's identity out of logs.
@@ -100,12 +108,27 @@ func (s *Service) actor(ctx context.Context, perm ctip.Permission) (*ctip.Actor,
 	return a, nil
 }
 
-// Receive records a reception: a new person (protected, under a pseudonym)
-// with the status "being identified", and the 2025 flow's first step.
+// Receive records a reception: a new person (protected, under a pseudonym),
+// or an existing registry person (in.PersonID), with the status "being
+// identified", and the 2025 flow's first step.
+//
+// Who records it (victim.receive): the victim-support officers, and the
+// police and border-guard officers who rescue or receive the person (Law
+// 53/2024 Art. 27(1)–(2) as amended by Law 86/2025; Art. 30(2) at border
+// gates). The receiving unit is the first on the person's team; a reception
+// made outside the provincial health department hands the person over to it
+// (Art. 27(3)–(4)): the department joins the team as the supporting unit and
+// its victim-support officers are notified.
 func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
-	a, err := s.actor(ctx, ctip.PermVictimWrite)
+	a, err := s.actor(ctx, ctip.PermVictimReceive)
 	if err != nil {
 		return nil, err
+	}
+	var existing *person.Person
+	if in.PersonID.Valid {
+		if existing, err = s.existingPerson(ctx, a, in.PersonID.ID, in.PersonVersion); err != nil {
+			return nil, err
+		}
 	}
 	var pr ctip.Problems
 	in.Channel, in.ReceptionBody = clean(in.Channel), clean(in.ReceptionBody)
@@ -139,16 +162,24 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 	if in.ReceptionCountry != "" && !s.Places.CountryExists(in.ReceptionCountry) {
 		pr.Add("reception_country", "person.country_code")
 	}
-	in.Person.Role = person.RoleBeingIdentified
-	in.Person.RecordType = "victim"
-	p, roles, team, perr := s.Persons.Build(ctx, in.Person)
-	if perr != nil {
-		var ce *ctip.Error
-		if e, ok := perr.(*ctip.Error); ok && e.Kind == ctip.Invalid {
-			ce = e
-			pr = append(pr, ce.Fields...)
-		} else {
-			return nil, perr
+	var p *person.Person
+	var roles []person.RoleLink
+	var team []person.TeamUnit
+	if existing != nil {
+		p = existing
+	} else {
+		in.Person.Role = person.RoleBeingIdentified
+		in.Person.RecordType = "victim"
+		var perr error
+		p, roles, team, perr = s.Persons.Build(ctx, in.Person)
+		if perr != nil {
+			var ce *ctip.Error
+			if e, ok := perr.(*ctip.Error); ok && e.Kind == ctip.Invalid {
+				ce = e
+				pr = append(pr, ce.Fields...)
+			} else {
+				return nil, perr
+			}
 		}
 	}
 	var principal *File
@@ -179,7 +210,7 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 	if err := pr.Err(); err != nil {
 		return nil, err
 	}
-	if !in.Person.ConfirmNew {
+	if existing == nil && !in.Person.ConfirmNew {
 		// The person may already be in the registry (a suspect record, an
 		// earlier reception): show the candidates the officer may see.
 		dups, err := s.Persons.DuplicatesOf(ctx, p)
@@ -200,14 +231,96 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 		f.VerificationDue = VerificationDue(f.ReceivedAt)
 	}
 	_ = principal
-	roles[0].RecordID = f.ID.String()
+	var health []ctip.ID
+	if a.UnitKind != ctip.UnitHealth {
+		// Handed over to the provincial health department (Art. 27(3)–(4)).
+		if health, err = s.Store.HealthUnits(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ev := Event{ID: ctip.NewID(), VictimID: f.ID, At: now, ActorID: ctip.Some(a.UserID), ActorName: a.DisplayName, Action: "receive", Detail: in.Channel}
 	au := ctip.NewAuditEvent(a, now, "victim.receive", "victim", f.ID)
 	au.Fields = []string{"person:" + p.ID.String()}
-	if err := s.Store.CreateFile(ctx, p, roles, team, f, ev, au); err != nil {
-		return nil, err
+	if existing != nil {
+		au.Fields = append(au.Fields, "existing_person")
+		role := person.RoleLink{ID: ctip.NewID(), PersonID: p.ID, Role: person.RoleBeingIdentified, RecordType: "victim", RecordID: f.ID.String(),
+			UnitID: a.UnitID, CreatedAt: now}
+		team = []person.TeamUnit{{UnitID: a.UnitID, Reason: person.TeamReceiving}}
+		for _, t := range p.Team {
+			// The units that shared the record (the police units that recorded
+			// a suspect, a witness…) keep their access to it: as investigating
+			// units they read the record under the pseudonym and reveal the
+			// identity with a reason, audited, like the case's investigators.
+			if t.Reason == person.TeamShare && t.UnitID != a.UnitID {
+				team = append(team, person.TeamUnit{UnitID: t.UnitID, Reason: person.TeamInvestigating})
+			}
+		}
+		for _, h := range health {
+			team = append(team, person.TeamUnit{UnitID: h, Reason: person.TeamSupporting})
+		}
+		if err := s.Store.ReceivePerson(ctx, p.ID, in.PersonVersion, role, team, f, ev, au); err != nil {
+			return nil, err
+		}
+	} else {
+		roles[0].RecordID = f.ID.String()
+		for _, h := range health {
+			team = append(team, person.TeamUnit{UnitID: h, Reason: person.TeamSupporting})
+		}
+		if err := s.Store.CreateFile(ctx, p, roles, team, f, ev, au); err != nil {
+			return nil, err
+		}
+	}
+	if s.Notify != nil {
+		for _, h := range health {
+			if err := s.Notify.Received(ctx, h, f.ID, f.Pseudonym); err != nil {
+				return nil, err
+			}
+		}
 	}
 	return s.Get(ctx, f.ID)
+}
+
+// existingPerson loads the registry person a reception names, for an actor
+// who may see them: in scope, and for a protected person only on their team
+// with the identity permission (the rule of search and duplicates). Anyone
+// else gets NotFound, audited, whether the record exists or not. A person
+// with a victim file is refused, naming the file to whoever may read it
+// (one file per person: a closed file is not reopened by a new reception).
+func (s *Service) existingPerson(ctx context.Context, a *ctip.Actor, id ctip.ID, version int) (*person.Person, error) {
+	p, err := s.People.GetPerson(ctx, id)
+	if err != nil && !ctip.IsKind(err, ctip.NotFound) {
+		return nil, err
+	}
+	if err != nil || p.MergedInto.Valid || !person.CanRead(a, p) || p.Protected && !person.CanReveal(a, p) {
+		au := ctip.NewAuditEvent(a, s.now(), "victim.receive_denied", "person", id)
+		if err := s.Store.AppendAudit(ctx, au); err != nil {
+			return nil, err
+		}
+		return nil, ctip.ErrNotFound()
+	}
+	f, err := s.Store.FileOfPerson(ctx, p.ID)
+	switch {
+	case err == nil:
+		key := "victim.file_exists"
+		if f.ClosedOn.IsZero() {
+			key = "victim.file_open"
+		}
+		if !a.Can(ctip.PermVictimRead) {
+			return nil, ctip.Errorf(ctip.Conflict, key+"_unnamed")
+		}
+		return nil, ctip.Errorf(ctip.Conflict, key, f.Pseudonym)
+	case !ctip.IsKind(err, ctip.NotFound):
+		return nil, err
+	}
+	if version <= 0 {
+		var pr ctip.Problems
+		pr.Add("person_version", "error.required")
+		return nil, pr.Err()
+	}
+	if p.Version != version {
+		return nil, ctip.ErrStale()
+	}
+	return p, nil
 }
 
 // load reads a file, its person and checks the victim-read permission.
@@ -1016,7 +1129,7 @@ func (s *Service) AddProtection(ctx context.Context, id ctip.ID, in ProtectionIn
 
 // Close ends the file (reintegration finished) with a reason.
 func (s *Service) Close(ctx context.Context, id ctip.ID, version int, reason string, on ctip.Date) (*View, error) {
-	a, f, _, err := s.writable(ctx, id)
+	a, f, p, err := s.writable(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1042,6 +1155,13 @@ func (s *Service) Close(ctx context.Context, id ctip.ID, version int, reason str
 	// Retention runs from closure (Decree 13/2023 Art. 9(8)); a person found
 	// not to be a victim is kept for a shorter time.
 	f.RetainUntil = s.Persons.RetainAfterClose(f.Status == NotVictim, on)
+	for _, r := range p.Roles {
+		if slices.Contains(person.PoliceRecordRoles, r.Role) {
+			// A victim who is also a suspect, accused… (received on their
+			// existing record): the police record is not purged automatically.
+			f.RetainUntil = ctip.Date{}
+		}
+	}
 	f.Version++
 	f.UpdatedAt = s.now()
 	ev, au := s.event(a, f, "close", reason)

@@ -315,6 +315,14 @@ var Classes = []Class{ClassCitizenVictim, ClassAccompanyingVictim, ClassIdentifi
 // Store is what the victim service needs from storage.
 type Store interface {
 	CreateFile(ctx context.Context, p *person.Person, roles []person.RoleLink, team []person.TeamUnit, f *File, ev Event, au ctip.AuditEvent) error
+	// ReceivePerson opens a file on an existing registry person read at
+	// version: the person becomes protected (a pseudonym allocated if none),
+	// is kept while the file is open, takes the role and the team units.
+	ReceivePerson(ctx context.Context, personID ctip.ID, version int, role person.RoleLink, team []person.TeamUnit, f *File, ev Event, au ctip.AuditEvent) error
+	// HealthUnits are the provincial health departments (units of kind
+	// health whose parent is not one): they receive every person received
+	// elsewhere (Law 53/2024 Art. 27(3)–(4) as amended by Law 86/2025).
+	HealthUnits(ctx context.Context) ([]ctip.ID, error)
 	UpdateFile(ctx context.Context, f *File, oldVersion int, ev Event, au ctip.AuditEvent) error
 	GetFile(ctx context.Context, id ctip.ID) (*File, error)
 	FileOfPerson(ctx context.Context, personID ctip.ID) (*File, error)

@@ -39,8 +39,8 @@ func (s *Server) personRoutes() []httpx.Route {
 		{Method: "POST", Pattern: "/persons/{id}/photo", Access: httpx.Permitted, Perm: ctip.PermPersonRead, Handler: s.personPhotoUpload, MaxBody: 3 << 20},
 		perm("GET", "/persons/{id}/photo", ctip.PermPersonRead, s.personPhoto),
 		perm("GET", "/victims", ctip.PermVictimRead, s.victimList),
-		perm("GET", "/victims/new", ctip.PermVictimWrite, s.victimNewForm),
-		perm("POST", "/victims/new", ctip.PermVictimWrite, s.victimCreate),
+		perm("GET", "/victims/new", ctip.PermVictimReceive, s.victimNewForm),
+		perm("POST", "/victims/new", ctip.PermVictimReceive, s.victimCreate),
 		{Method: "GET", Pattern: "/victims/needs", Access: httpx.Signed, Handler: s.victimNeeds},
 		perm("POST", "/victims/export", ctip.PermPersonExport, s.victimExport),
 		perm("GET", "/victims/{id}", ctip.PermVictimRead, s.victimShow),
@@ -733,11 +733,35 @@ type victimNewData struct {
 	Choices    personChoices
 	Channels   []string
 	Duplicates []person.Duplicate // likely existing records of the same person (dupes.go)
+	Existing   *person.View       // the registry person being received (?person=, person_id)
+	Handover   bool               // the actor's unit is not the health department
+}
+
+// existingPerson reads the registry person a reception names (the page
+// shows the name, or the pseudonym of a protected person); the service
+// decides at the reception whether the actor may receive them.
+func (s *Server) existingPerson(r *http.Request, raw string) (*person.View, error) {
+	id, err := ctip.ParseID(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, ctip.ErrNotFound()
+	}
+	return s.Persons.Get(r.Context(), id)
 }
 
 func (s *Server) victimNewForm(w http.ResponseWriter, r *http.Request) error {
-	p := s.page(r, "victim.new_title", &victimNewData{Choices: s.personChoices(), Channels: victim.Channels})
-	p.Form = newForm(url.Values{"nationality": {"VN"}, "received_at": {s.Clock.Now().In(ctip.Vietnam).Format(datetimeLocal)}})
+	data := &victimNewData{Choices: s.personChoices(), Channels: victim.Channels, Handover: ctip.ActorFrom(r.Context()).UnitKind != ctip.UnitHealth}
+	vals := url.Values{"nationality": {"VN"}, "received_at": {s.Clock.Now().In(ctip.Vietnam).Format(datetimeLocal)}}
+	if raw := r.URL.Query().Get("person"); raw != "" {
+		v, err := s.existingPerson(r, raw)
+		if err != nil {
+			return err
+		}
+		data.Existing = v
+		vals.Set("person_id", v.Person.ID.String())
+		vals.Set("person_version", strconv.Itoa(v.Person.Version))
+	}
+	p := s.page(r, "victim.new_title", data)
+	p.Form = newForm(vals)
 	return s.render(w, r, http.StatusOK, "victim_new", p)
 }
 
@@ -755,15 +779,35 @@ func formTime(r *http.Request, name string, p *ctip.Problems) time.Time {
 
 func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 	var pr ctip.Problems
-	in := victim.ReceiveInput{Person: parsePersonInput(r, &pr), ReceivedAt: formTime(r, "received_at", &pr), Channel: r.PostFormValue("channel"),
+	in := victim.ReceiveInput{ReceivedAt: formTime(r, "received_at", &pr), Channel: r.PostFormValue("channel"),
 		ReceptionBody: r.PostFormValue("reception_body"), ReceptionCommune: r.PostFormValue("reception_commune"),
 		ReceptionCountry: r.PostFormValue("reception_country"), FoundAbroad: r.PostFormValue("found_abroad") != "",
 		StatelessResident: r.PostFormValue("stateless_resident") != "", Accompanies: r.PostFormValue("accompanies")}
-	in.Person.Role = ""
-	in.Person.ConfirmNew = r.PostFormValue("confirm_new") != ""
-	data := &victimNewData{Choices: s.personChoices(), Channels: victim.Channels}
+	form := r.PostForm
+	if use := r.PostFormValue("use_person"); use != "" {
+		// "Receive this person" on a duplicate candidate: "<id>.<version>".
+		id, ver, _ := strings.Cut(use, ".")
+		form = cloneValues(r.PostForm)
+		form.Set("person_id", id)
+		form.Set("person_version", ver)
+		form.Del("use_person")
+	}
+	data := &victimNewData{Choices: s.personChoices(), Channels: victim.Channels, Handover: ctip.ActorFrom(r.Context()).UnitKind != ctip.UnitHealth}
+	if raw := form.Get("person_id"); raw != "" {
+		ev, err := s.existingPerson(r, raw)
+		if err != nil {
+			return err
+		}
+		data.Existing = ev
+		in.PersonID = ctip.Some(ev.Person.ID)
+		in.PersonVersion, _ = strconv.Atoi(strings.TrimSpace(form.Get("person_version")))
+	} else {
+		in.Person = parsePersonInput(r, &pr)
+		in.Person.Role = ""
+		in.Person.ConfirmNew = r.PostFormValue("confirm_new") != ""
+	}
 	p := s.page(r, "victim.new_title", data)
-	p.Form = newForm(r.PostForm)
+	p.Form = newForm(form)
 	err := pr.Err()
 	var v *victim.View
 	if err == nil {
@@ -774,11 +818,22 @@ func (s *Server) victimCreate(w http.ResponseWriter, r *http.Request) error {
 			if data.Duplicates = duplicatesOf(err); data.Duplicates != nil {
 				return s.render(w, r, http.StatusConflict, "victim_new", p)
 			}
+			if ctip.IsKind(err, ctip.Conflict) {
+				return s.render(w, r, http.StatusConflict, "victim_new", p)
+			}
 			return s.render(w, r, http.StatusUnprocessableEntity, "victim_new", p)
 		}
 		return err
 	}
 	return s.redirect(w, r, "/victims/"+v.File.ID.String(), "flash.victim_received")
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
 }
 
 type victimShowData struct {

@@ -1,0 +1,218 @@
+package victim_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"ctip"
+	"ctip/internal/dbtest"
+	"ctip/internal/person"
+	"ctip/internal/store"
+	"ctip/internal/victim"
+)
+
+// suspect records a recruiter (a police record of PC02, shared with PC01).
+func suspect(t *testing.T, f *fx) *person.Person {
+	t.Helper()
+	v, err := f.persons.Create(f.as("dtv"), person.Input{FullName: "Giàng Thị Mai", Sex: "female", BirthYear: 1999, Nationality: "VN",
+		Phone: "0912 000 111", Role: person.RoleRecruiter, ConfirmNew: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := ctip.WithActor(context.Background(), ctip.SystemActor("test"))
+	au := ctip.NewAuditEvent(ctip.SystemActor("test"), f.clock.Now(), "person.team", "person", v.Person.ID)
+	if err := f.db.AddTeam(sys, v.Person.ID, person.TeamUnit{UnitID: f.units["PC01"].ID, Reason: person.TeamShare}, au); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.db.GetPerson(sys, v.Person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func rescue(p *person.Person, version int, f *fx) victim.ReceiveInput {
+	return victim.ReceiveInput{Channel: victim.Rescue, ReceptionBody: "Đồn Biên phòng Sen Thượng", ReceivedAt: f.clock.Now().Add(-time.Hour),
+		PersonID: ctip.Some(p.ID), PersonVersion: version}
+}
+
+func auditCount(t *testing.T, db *store.DB, action string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_events WHERE action = $1`, action).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestReceiveExistingPerson(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		p := suspect(t, f)
+		// Who may not: out of scope (the health department does not see a
+		// police record), no permission (commune police): nothing written, no hint.
+		for _, who := range []string{"yte"} {
+			if _, err := f.victims.Receive(f.as(who), rescue(p, p.Version, f)); !ctip.IsKind(err, ctip.NotFound) {
+				t.Fatalf("%s: %v", who, err)
+			}
+		}
+		if _, err := f.victims.Receive(f.as("yte"), rescue(&person.Person{ID: ctip.NewID()}, 1, f)); !ctip.IsKind(err, ctip.NotFound) {
+			t.Fatalf("unknown person: %v", err)
+		}
+		if n := auditCount(t, db, "victim.receive_denied"); n != 2 {
+			t.Fatalf("denied audits %d", n)
+		}
+		if _, err := f.victims.Receive(f.as("cax"), rescue(p, p.Version, f)); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Fatalf("commune police: %v", err)
+		}
+		// Optimistic concurrency on the person.
+		if _, err := f.victims.Receive(f.as("dtv"), rescue(p, p.Version+1, f)); !ctip.IsKind(err, ctip.Conflict) {
+			t.Fatalf("stale version: %v", err)
+		}
+		if _, err := f.victims.Receive(f.as("dtv"), rescue(p, 0, f)); !ctip.IsKind(err, ctip.Invalid) || !strings.Contains(err.Error(), "person_version") {
+			t.Fatalf("no version: %v", err)
+		}
+		bad := rescue(p, p.Version, f)
+		bad.Channel = ""
+		if _, err := f.victims.Receive(f.as("dtv"), bad); !ctip.IsKind(err, ctip.Invalid) {
+			t.Fatalf("no channel: %v", err)
+		}
+		if page, _ := db.ListFiles(context.Background(), victim.Filter{}, ctip.PageRequest{Limit: 10}); page.Total != 0 {
+			t.Fatalf("files written by refused receptions: %d", page.Total)
+		}
+
+		// The rescuing investigator receives the person on the existing record.
+		v, err := f.victims.Receive(f.as("dtv"), rescue(p, p.Version, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.File.PersonID != p.ID || v.File.OwnerUnitID != f.units["PC02"].ID || !strings.HasPrefix(v.File.Pseudonym, "NN-2026-") || v.File.Status != victim.BeingIdentified {
+			t.Fatalf("file %+v", v.File)
+		}
+		if !v.File.HealthReceivedAt.IsZero() {
+			t.Fatal("the 3-day clock starts when the health department receives the person, not at the police reception")
+		}
+		after, err := db.GetPerson(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !after.Protected || after.Pseudonym != v.File.Pseudonym || after.Version != p.Version+1 || after.Identity.FullName != "Giàng Thị Mai" || !after.IsVictim {
+			t.Fatalf("person after reception: protected %v pseudonym %q version %d", after.Protected, after.Pseudonym, after.Version)
+		}
+		var roles []string
+		for _, r := range after.Roles {
+			roles = append(roles, r.Role)
+		}
+		if !slices.Contains(roles, person.RoleRecruiter) || !slices.Contains(roles, person.RoleBeingIdentified) {
+			t.Fatalf("roles %v: a victim in one record and a recruiter in another", roles)
+		}
+		team := map[string]bool{}
+		for _, tu := range after.Team {
+			team[tu.UnitID.String()+":"+tu.Reason] = true
+		}
+		for _, want := range []string{f.units["PC02"].ID.String() + ":receiving", f.units["SYT"].ID.String() + ":supporting",
+			f.units["PC01"].ID.String() + ":investigating"} {
+			if !team[want] {
+				t.Fatalf("team %v lacks %s", team, want)
+			}
+		}
+		if n := auditCount(t, db, "victim.receive"); n != 1 {
+			t.Fatalf("receive audits %d", n)
+		}
+
+		// Protected from now on: the pseudonym by default; the police units
+		// that had the record reveal with a reason; the health department
+		// (handed over) works on the file.
+		pv, err := f.persons.Get(f.as("dtvkhac"), p.ID)
+		if err != nil || !pv.Masked || pv.Person.Identity.FullName != "" {
+			t.Fatalf("PC01 sees the record masked: %v", err)
+		}
+		for _, who := range []string{"dtv", "dtvkhac", "yte"} {
+			rv, err := f.persons.Reveal(f.as(who), p.ID, "Xác minh ban đầu theo Điều 27")
+			if err != nil || rv.Person.Identity.FullName != "Giàng Thị Mai" {
+				t.Fatalf("%s reveal: %v", who, err)
+			}
+		}
+		if _, err := f.victims.Flow(f.as("yte"), v.File.ID, v.File.Version, victim.FlowInput{HealthReceivedAt: f.clock.Now()}); err != nil {
+			t.Fatalf("health department on the file: %v", err)
+		}
+
+		// One open file per person: named to whoever may read it.
+		_, err = f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f))
+		if !ctip.IsKind(err, ctip.Conflict) || !strings.Contains(err.Error(), "victim.file_open") {
+			t.Fatalf("second reception: %v", err)
+		}
+		var ce *ctip.Error
+		if e, ok := err.(*ctip.Error); ok {
+			ce = e
+		}
+		if ce == nil || len(ce.Args) != 1 || ce.Args[0] != v.File.Pseudonym {
+			t.Fatalf("the refusal names the file: %#v", err)
+		}
+	})
+}
+
+// A victim who is also a police record (recruiter) is not purged when the
+// file closes; retention of a victim without a police role still runs.
+func TestCloseKeepsPoliceRecord(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		p := suspect(t, f)
+		v, err := f.victims.Receive(f.as("dtv"), rescue(p, p.Version, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.Close(f.as("yte"), v.File.ID, v.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		after, _ := db.GetPerson(context.Background(), p.ID)
+		if !after.RetainUntil.IsZero() {
+			t.Fatalf("police record given a purge date %s", after.RetainUntil)
+		}
+		other := receive(t, f, "Lò Văn Tú")
+		if _, err := f.victims.Close(f.as("yte"), other.File.ID, other.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		o, _ := db.GetPerson(context.Background(), other.File.PersonID)
+		if o.RetainUntil.IsZero() {
+			t.Fatal("a victim without a police role keeps a retention date")
+		}
+		// A closed file is not reopened by a new reception.
+		after, _ = db.GetPerson(context.Background(), p.ID)
+		if _, err := f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f)); !ctip.IsKind(err, ctip.Conflict) || !strings.Contains(err.Error(), "victim.file_exists") {
+			t.Fatalf("reception after closure: %v", err)
+		}
+	})
+}
+
+// A police officer receives a new person: the receiving unit owns the file,
+// the health department joins the team and may work on it.
+func TestPoliceReceptionHandsOver(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		v, err := f.victims.Receive(f.as("dtv"), victim.ReceiveInput{Channel: victim.Rescue, ReceptionBody: "Phòng Cảnh sát hình sự",
+			Person: person.Input{FullName: "Vàng Thị Dung", Sex: "female", BirthYear: 2004, Nationality: "VN", ConfirmNew: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v.File.OwnerUnitID != f.units["PC02"].ID || !v.OnTeam {
+			t.Fatalf("owner %s on team %v", v.File.OwnerUnitID, v.OnTeam)
+		}
+		hv, err := f.victims.Get(f.as("yte"), v.File.ID)
+		if err != nil || !hv.CanWrite {
+			t.Fatalf("health department: %v (can write %v)", err, hv != nil && hv.CanWrite)
+		}
+		// The investigator records the reception but not support (victim.write).
+		if _, err := f.victims.AddSupport(f.as("dtv"), v.File.ID, victim.SupportInput{Regime: "medical", Provider: "Bệnh viện", ProvidedOn: ctip.DateOf(f.clock.Now())}); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Fatalf("support by the investigator: %v", err)
+		}
+		// The commune police do not record receptions (they record the crime information).
+		if _, err := f.victims.Receive(f.as("cax"), victim.ReceiveInput{Channel: victim.SelfReport, ReceptionBody: "Công an xã",
+			Person: person.Input{FullName: "Lò Thị Hoa", ConfirmNew: true}}); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Fatalf("commune police: %v", err)
+		}
+	})
+}
