@@ -41,7 +41,7 @@ func TestReceiveExistingWeb(t *testing.T) {
 		}
 		rec := url.Values{"channel": {"rescue"}, "reception_body": {"Đồn Biên phòng A Pa Chải"},
 			"received_at": {h.clock.Now().In(ctip.Vietnam).Add(-3600e9).Format("2006-01-02T15:04")},
-			"person_id": {fx.suspect.String()}, "person_version": {strconv.Itoa(p.Version + 1)}}
+			"person_id":   {fx.suspect.String()}, "person_version": {strconv.Itoa(p.Version + 1)}}
 		r = inv.postForm("/victims/new", rec)
 		wantStatus(t, r, http.StatusConflict, "stale version")
 		wantText(t, r, "stale", h.vi(ctip.ErrStale().Key))
