@@ -9,6 +9,7 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/notify"
 	"ctip/internal/person"
 )
 
@@ -64,7 +65,7 @@ func TestReceiveExistingWeb(t *testing.T) {
 		wantStatus(t, r, http.StatusConflict, "second reception")
 		wantText(t, r, "second reception", h.vi("victim.file_open", after.Pseudonym))
 		// The health department's victim-support officer is told.
-		ns, err := h.app.notify.Mine(h.actorCtx(auth.RoleVictimSupport), true, ctip.PageRequest{Limit: 50})
+		ns, err := h.app.notify.Mine(h.actorCtx(auth.RoleVictimSupport), notify.StateUnread, ctip.PageRequest{Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
