@@ -185,6 +185,7 @@ func TestVictimFlow(t *testing.T) {
 		t.Fatalf("suspect page: %q", h)
 	}
 	shot(t, ctx, "victim-09-suspect")
+	suspectURL := location(t, ctx)
 	do(t, ctx, chromedp.Navigate(in.url+"/persons?q=thao+a+su"), chromedp.WaitVisible(css(`#hits`)))
 	if h := text(t, ctx, "#hits"); !strings.Contains(h, "Thào A Sử") {
 		t.Fatalf("search hits: %q", h)
@@ -192,4 +193,27 @@ func TestVictimFlow(t *testing.T) {
 	shot(t, ctx, "victim-10-search")
 	do(t, ctx, chromedp.Navigate(in.url+"/victims/needs"), chromedp.WaitVisible(css(`#needs`)))
 	shot(t, ctx, "victim-11-needs")
+
+	// Later he is rescued: received as a victim on his existing record (a
+	// victim in one case, a recruiter in another); protected from then on.
+	do(t, ctx,
+		chromedp.Navigate(suspectURL),
+		chromedp.WaitVisible(css(`#receive-as-victim`)),
+		chromedp.Click(css(`#receive-as-victim`)),
+		chromedp.WaitVisible(css(`#existing-person`)),
+		chromedp.SetValue(css(`#f-channel`), "rescue"),
+		chromedp.SendKeys(css(`#f-reception_body`), "Phòng Cảnh sát hình sự"),
+	)
+	shot(t, ctx, "victim-12-receive-existing")
+	do(t, ctx,
+		chromedp.Click(css(`main button[type=submit]`)),
+		chromedp.WaitVisible(css(`p.flash[role=status]`)),
+	)
+	if l := text(t, ctx, "#victim-label"); !strings.HasPrefix(l, "NN-") || l == pseudonym {
+		t.Fatalf("file on the existing record: %q", l)
+	}
+	if page := text(t, ctx, "main"); strings.Contains(page, "Thào A Sử") {
+		t.Fatal("the received person's name shows before a reveal")
+	}
+	shot(t, ctx, "victim-13-received-existing")
 }
