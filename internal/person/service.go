@@ -112,9 +112,25 @@ func CanWrite(a *ctip.Actor, p *Person) bool {
 		return true
 	}
 	if p.Protected {
-		return a.Can(ctip.PermVictimWrite) && OnTeam(a, p) || a.Can(ctip.PermPersonWrite) && OnTeam(a, p) && !p.IsVictim
+		// A victim's record is written by the victim's team; a victim who is
+		// also a police record (a suspect, a recruiter… received as a victim
+		// on that record) is also written by the police units on the team:
+		// priors, wanted notices, roles and links to cases stay police work
+		// (CPC), and identity corrections still need a reveal.
+		return a.Can(ctip.PermVictimWrite) && OnTeam(a, p) || a.Can(ctip.PermPersonWrite) && OnTeam(a, p) && (!p.IsVictim || PoliceRecord(p))
 	}
 	return a.Can(ctip.PermPersonWrite) && CanRead(a, p)
+}
+
+// PoliceRecord reports whether the person holds a police-record role
+// (suspect, accused … broker) in some record.
+func PoliceRecord(p *Person) bool {
+	for _, r := range p.Roles {
+		if slices.Contains(PoliceRecordRoles, r.Role) {
+			return true
+		}
+	}
+	return false
 }
 
 // CanReveal reports whether the actor may reveal a protected identity with

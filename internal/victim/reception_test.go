@@ -139,6 +139,19 @@ func TestReceiveExistingPerson(t *testing.T) {
 		if _, err := f.victims.Flow(f.as("yte"), v.File.ID, v.File.Version, victim.FlowInput{HealthReceivedAt: f.clock.Now()}); err != nil {
 			t.Fatalf("health department on the file: %v", err)
 		}
+		// Police work on the record goes on: a prior record and a wanted
+		// notice by the police units on the team; not by the commune police.
+		if err := f.persons.AddPrior(f.as("dtvkhac"), p.ID, person.Prior{Kind: person.PriorConviction, Offence: "Điều 150 BLHS",
+			DecidedOn: ctip.NewDate(2020, 5, 4)}); err != nil {
+			t.Fatalf("prior on a victim who is a police record: %v", err)
+		}
+		if err := f.persons.AddWanted(f.as("dtv"), p.ID, person.Wanted{DecisionNumber: "12/QĐ-TN", IssuingBody: "Cơ quan CSĐT",
+			IssuedOn: ctip.NewDate(2026, 1, 5)}); err != nil {
+			t.Fatalf("wanted notice: %v", err)
+		}
+		if err := f.persons.AddPrior(f.as("cax"), p.ID, person.Prior{Kind: person.PriorAdmin, Offence: "x", DecidedOn: ctip.NewDate(2020, 5, 4)}); err == nil {
+			t.Fatal("commune police wrote on a protected record")
+		}
 
 		// One open file per person: named to whoever may read it.
 		_, err = f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f))
@@ -208,6 +221,11 @@ func TestPoliceReceptionHandsOver(t *testing.T) {
 		// The investigator records the reception but not support (victim.write).
 		if _, err := f.victims.AddSupport(f.as("dtv"), v.File.ID, victim.SupportInput{Regime: "medical", Provider: "Bệnh viện", ProvidedOn: ctip.DateOf(f.clock.Now())}); !ctip.IsKind(err, ctip.Forbidden) {
 			t.Fatalf("support by the investigator: %v", err)
+		}
+		// A victim who is no police record: the police on the team do not
+		// write on her record (the victim's team does).
+		if err := f.persons.AddPrior(f.as("dtv"), v.File.PersonID, person.Prior{Kind: person.PriorAdmin, Offence: "x", DecidedOn: ctip.NewDate(2020, 5, 4)}); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Fatalf("prior on a victim by the police: %v", err)
 		}
 		// The commune police do not record receptions (they record the crime information).
 		if _, err := f.victims.Receive(f.as("cax"), victim.ReceiveInput{Channel: victim.SelfReport, ReceptionBody: "Công an xã",

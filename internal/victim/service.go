@@ -1155,12 +1155,10 @@ func (s *Service) Close(ctx context.Context, id ctip.ID, version int, reason str
 	// Retention runs from closure (Decree 13/2023 Art. 9(8)); a person found
 	// not to be a victim is kept for a shorter time.
 	f.RetainUntil = s.Persons.RetainAfterClose(f.Status == NotVictim, on)
-	for _, r := range p.Roles {
-		if slices.Contains(person.PoliceRecordRoles, r.Role) {
-			// A victim who is also a suspect, accused… (received on their
-			// existing record): the police record is not purged automatically.
-			f.RetainUntil = ctip.Date{}
-		}
+	if person.PoliceRecord(p) {
+		// A victim who is also a suspect, accused… (received on their
+		// existing record): the police record is not purged automatically.
+		f.RetainUntil = ctip.Date{}
 	}
 	f.Version++
 	f.UpdatedAt = s.now()
