@@ -106,6 +106,21 @@ func TestReceiveExistingWeb(t *testing.T) {
 		wantStatus(t, r, http.StatusConflict, "victim with a file")
 		wantText(t, r, "victim with a file", h.vi("victim.file_open", fx.pseudonym))
 
+		// A merged record leads to the surviving one.
+		a1, err := h.app.persons.Create(h.actorCtx(auth.RoleInvestigator), person.Input{FullName: "Thào Văn Lử", Sex: "male", BirthYear: 1988,
+			Role: person.RoleBroker, ConfirmNew: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a2, err := h.app.persons.Create(h.actorCtx(auth.RoleInvestigator), person.Input{FullName: "Lử Thào", Sex: "male", Role: person.RoleBroker, ConfirmNew: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.app.persons.Merge(h.actorCtx(auth.RoleLeader), a1.Person.ID, a2.Person.ID, a1.Person.Version, a2.Person.Version, "Cùng một người theo lời khai"); err != nil {
+			t.Fatal(err)
+		}
+		wantRedirect(t, inv.get("/victims/new?person="+a2.Person.ID.String()), "/victims/new?person="+a1.Person.ID.String(), "tombstone")
+
 		// Commune police do not record receptions.
 		if r := h.login(auth.RoleIntake).get("/victims/new?person=" + fx.suspect.String()); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("commune police: %d", r.StatusCode)

@@ -753,6 +753,12 @@ func (s *Server) victimNewForm(w http.ResponseWriter, r *http.Request) error {
 	vals := url.Values{"nationality": {"VN"}, "received_at": {s.Clock.Now().In(ctip.Vietnam).Format(datetimeLocal)}}
 	if raw := r.URL.Query().Get("person"); raw != "" {
 		v, err := s.existingPerson(r, raw)
+		var me *person.MergedError
+		if errors.As(err, &me) {
+			// A merged record: receive on the surviving one (only a user who may see it gets here).
+			http.Redirect(w, r, "/victims/new?person="+me.Into.String(), http.StatusSeeOther)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
