@@ -125,6 +125,16 @@ func openApp(ctx context.Context, cfg *config.Config, e env, clock ctip.Clock) (
 		db.Close()
 		return nil, err
 	}
+	// Accused and parties recorded before the person registry get their
+	// registry person (idempotent; docs/OPERATIONS.md).
+	n, err := a.cases.BackfillPersons(system(ctx, "persons.backfill"))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("linking case persons to the registry: %w", err)
+	}
+	if n > 0 {
+		a.log.Info("case persons linked to the registry", "rows", n)
+	}
 	return a, nil
 }
 

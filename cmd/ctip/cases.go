@@ -18,7 +18,7 @@ func (a *app) buildCases(clock ctip.Clock) {
 	}
 	a.cals = &casefile.Calendars{Store: a.db, File: file, Clock: clock}
 	a.intake.Calendar = a.cals.Current
-	a.cases = &casefile.Service{Store: a.db, Directory: a.db, Intake: a.db, Places: a.places, Notify: a.notify,
+	a.cases = &casefile.Service{Store: a.db, Directory: a.db, Intake: a.db, Places: a.places, Notify: a.notify, Registry: a.persons,
 		Catalogue: legal.DefaultCatalogue(), Clock: clock, Policy: a.intake.Policy, Calendar: a.cals.Current,
 		Settings: a.cals.Settings, MaxAttachment: int64(a.cfg.MaxAttachmentMB) << 20}
 	a.cals.OnChange = func(ctx context.Context) error {

@@ -59,6 +59,7 @@ func (g glassNotifier) Received(ctx context.Context, health, fileID ctip.ID, pse
 func (a *app) buildPersons(clock ctip.Clock) {
 	pl := placesAdapter{a.places}
 	a.persons = &person.Service{Store: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}, Records: recordChecker{a}, Config: a.db}
+	a.intake.Registry = a.persons
 	a.victims = &victim.Service{Store: a.db, Persons: a.persons, People: a.db, Places: pl, Clock: clock, Notify: glassNotifier{a.notify}}
 }
 

@@ -55,6 +55,8 @@ func init() {
 	allow("POST /intake/{id}/edit", intakePr...)
 	// The reporter's identity: the leader above the receiving unit only (nobody is assigned yet).
 	allow("GET /intake/{id}/reporter", auth.RoleLeader)
+	// Recording the reporter in the registry: whoever may see the reporter (the same leader).
+	allow("POST /intake/{id}/reporter/link", auth.RoleLeader)
 	// Verification: the handling unit's processors (the procurator reads but may not act).
 	allow("GET /intake/{id}/act/{action}", intakePr...)
 	allow("POST /intake/{id}/act/{action}", intakePr...)

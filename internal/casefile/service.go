@@ -17,6 +17,7 @@ import (
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 	"ctip/internal/notify"
+	"ctip/internal/person"
 )
 
 // Places validates place codes (internal/geo).
@@ -35,6 +36,7 @@ type Service struct {
 	Intake    IntakeSource
 	Places    Places
 	Notify    *notify.Service
+	Registry  Registry // the person registry: accused and parties are registry persons
 	Catalogue legal.Catalogue
 	Clock     ctip.Clock
 	Policy    legal.Policy
@@ -1027,7 +1029,7 @@ type PersonInput struct {
 }
 
 func (s *Service) person(p *ctip.Problems, in PersonInput) Person {
-	in.Name, in.Sex, in.IDNumber = clean(in.Name), clean(in.Sex), strings.ToUpper(clean(in.IDNumber))
+	in.Name, in.Sex, in.IDNumber, in.PersonID = clean(in.Name), clean(in.Sex), strings.ToUpper(clean(in.IDNumber)), ctip.NullID{}
 	if in.Name == "" {
 		p.Add("name", "error.required")
 	}
@@ -1073,8 +1075,21 @@ func (s *Service) AddAccused(ctx context.Context, id ctip.ID, version int, in Ac
 	if c.Version != version {
 		return nil, ctip.ErrStale()
 	}
+	accused, err := s.Store.CaseAccused(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var taken []ctip.ID
+	for _, x := range accused {
+		if x.Person.PersonID.Valid {
+			taken = append(taken, x.Person.PersonID.ID)
+		}
+	}
 	var p ctip.Problems
-	person := s.person(&p, in.Person)
+	who, link, err := s.registryPerson(ctx, &p, c, in.Person, accusedRole(c.Stage), taken)
+	if err != nil {
+		return nil, err
+	}
 	ai := ActionInput{DocumentNumber: in.DocumentNumber, DocumentDate: in.DocumentDate, Signer: in.Signer}
 	s.decision(&p, &ai, &Case{StageSince: c.InstitutedOn}, "BLTTHS Điều 179")
 	on := c.OffenceOn
@@ -1085,22 +1100,22 @@ func (s *Service) AddAccused(ctx context.Context, id ctip.ID, version int, in Ac
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
-	accused, err := s.Store.CaseAccused(ctx, c.ID)
-	if err != nil {
-		return nil, err
-	}
 	measures, err := s.Store.CaseMeasures(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	x := &Accused{ID: ctip.NewID(), CaseID: c.ID, Person: person, Charges: in.Charges, Category: cat, ChargeNumber: ai.DocumentNumber,
+	x := &Accused{ID: ctip.NewID(), CaseID: c.ID, Person: who, Charges: in.Charges, Category: cat, ChargeNumber: ai.DocumentNumber,
 		ChargedOn: ai.DocumentDate, Status: AccusedActive, CreatedAt: now}
 	accused = append(accused, x)
 	ev := Event{ID: ctip.NewID(), CaseID: c.ID, AccusedID: ctip.Some(x.ID), At: now, ActorID: ctip.Some(a.UserID), ActorName: a.DisplayName,
 		Action: "charge", Body: BodyInvestigating, FromStage: c.Stage, ToStage: c.Stage, DocumentNumber: ai.DocumentNumber,
 		DocumentDate: ai.DocumentDate, Signer: ai.Signer, Detail: FormatCharges(in.Charges)}
-	return s.save(ctx, a, Write{Case: c, OldVersion: version, Accused: []*Accused{x}}, accused, measures, []Event{ev}, "case.charge", []string{"accused", "charges"})
+	w := Write{Case: c, OldVersion: version, Accused: []*Accused{x}}
+	if link != nil {
+		w.Persons = []*person.RecordLink{link}
+	}
+	return s.save(ctx, a, w, accused, measures, []Event{ev}, "case.charge", []string{"accused", "charges"})
 }
 
 // Per-person actions (CPC Arts 229(2), 230, 235: suspension, termination
@@ -1405,10 +1420,26 @@ func (s *Service) AddParty(ctx context.Context, id ctip.ID, version int, in Part
 		return nil, ctip.ErrStale()
 	}
 	var p ctip.Problems
+	var who Person
+	var link *person.RecordLink
 	if !slices.Contains(PartyRoles, in.Role) {
 		p.Add("role", "error.choice")
+		who = s.person(&p, in.Person)
+	} else {
+		parties, err := s.Store.CaseParties(ctx, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		var taken []ctip.ID
+		for _, pt := range parties {
+			if pt.Role == in.Role && pt.Person.PersonID.Valid {
+				taken = append(taken, pt.Person.PersonID.ID)
+			}
+		}
+		if who, link, err = s.registryPerson(ctx, &p, c, in.Person, in.Role, taken); err != nil {
+			return nil, err
+		}
 	}
-	person := s.person(&p, in.Person)
 	if in.Role != RoleVictim {
 		in.Rescued, in.RescuedOn = false, ctip.Date{}
 	}
@@ -1429,10 +1460,14 @@ func (s *Service) AddParty(ctx context.Context, id ctip.ID, version int, in Part
 		return nil, err
 	}
 	now := s.now()
-	pt := &Party{ID: ctip.NewID(), CaseID: c.ID, Role: in.Role, Person: person, Rescued: in.Rescued, RescuedOn: in.RescuedOn, CreatedAt: now}
+	pt := &Party{ID: ctip.NewID(), CaseID: c.ID, Role: in.Role, Person: who, Rescued: in.Rescued, RescuedOn: in.RescuedOn, CreatedAt: now}
 	ev := Event{ID: ctip.NewID(), CaseID: c.ID, At: now, ActorID: ctip.Some(a.UserID), ActorName: a.DisplayName,
 		Action: "party_" + in.Role, Body: BodyInvestigating, FromStage: c.Stage, ToStage: c.Stage, Detail: pt.ID.String()}
-	return s.save(ctx, a, Write{Case: c, OldVersion: version, Parties: []*Party{pt}}, accused, measures, []Event{ev}, "case.party", []string{"party:" + in.Role})
+	w := Write{Case: c, OldVersion: version, Parties: []*Party{pt}}
+	if link != nil {
+		w.Persons = []*person.RecordLink{link}
+	}
+	return s.save(ctx, a, w, accused, measures, []Event{ev}, "case.party", []string{"party:" + in.Role})
 }
 
 // ---------- key cases ----------

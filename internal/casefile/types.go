@@ -22,6 +22,7 @@ import (
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 	"ctip/internal/notify"
+	"ctip/internal/person"
 )
 
 // Stage is where a case stands in the criminal procedure (giai đoạn tố tụng).
@@ -118,15 +119,19 @@ func PermOf(b Body) ctip.Permission {
 	return ctip.PermCaseWrite
 }
 
-// Person is the minimal person record of an accused, a victim or a
-// witness until the person registry (issue 4) lands: PersonID will link to
-// it. Name and IDNumber are encrypted at rest.
+// Person is an accused, a victim or a witness as the case keeps them: the
+// registry person (PersonID, internal/person) and a copy of the name, sex,
+// year of birth and ID number for the case's own pages and exports. For a
+// protected person (a victim) the copy holds the pseudonym, never the
+// identity. Rows written before the registry have no PersonID until the
+// start-up backfill (BackfillPersons) links them. Name and IDNumber are
+// encrypted at rest.
 type Person struct {
 	Name      string
 	Sex       string // "male", "female", "" unknown
 	BirthYear int    // 0 unknown
 	IDNumber  string
-	PersonID  ctip.NullID // the registry record, when there is one
+	PersonID  ctip.NullID // the registry record
 }
 
 // LogValue keeps names and ID numbers out of logs.
@@ -515,7 +520,10 @@ type Write struct {
 	// Notifications are sent in the same transaction (a decision the law
 	// requires to reach another body).
 	Notifications []notify.Notification
-	Audit         ctip.AuditEvent
+	// Persons are the registry persons linked (and perhaps created) with
+	// the accused or parties of this write.
+	Persons []*person.RecordLink
+	Audit   ctip.AuditEvent
 }
 
 // DueClock is a running clock with what the reminder job needs.
@@ -559,7 +567,34 @@ type Store interface {
 	CampaignTally(ctx context.Context, from, to ctip.Date, scope ctip.Scope) (Tally, error)
 
 	AppendAudit(ctx context.Context, evs ...ctip.AuditEvent) error
+
+	// Placeholders lists accused and parties recorded without a registry
+	// person (before the registry existed), oldest first.
+	Placeholders(ctx context.Context, limit int) ([]Placeholder, error)
+	// LinkPlaceholder creates and links the registry person of a
+	// placeholder and sets its person_id, in one transaction; false when
+	// the row had been linked meanwhile (another instance), nothing written.
+	LinkPlaceholder(ctx context.Context, ph Placeholder, rl *person.RecordLink, au ctip.AuditEvent) (bool, error)
 }
+
+// Placeholder is an accused or a party recorded before the person registry.
+type Placeholder struct {
+	Table     string // "case_accused" or "case_parties"
+	RowID     ctip.ID
+	CaseID    ctip.ID
+	UnitID    ctip.ID // the case's investigating unit
+	CreatedBy ctip.ID // who recorded the case
+	Stage     Stage
+	Role      string // parties: victim, witness; "" for an accused
+	Person    Person
+	CreatedAt time.Time
+	// KeepIDNumber: the registry refused the ID number, so a protected
+	// person's row keeps it (nothing is lost).
+	KeepIDNumber bool
+}
+
+// LogValue logs only the row.
+func (p Placeholder) LogValue() slog.Value { return slog.StringValue(p.Table + ":" + p.RowID.String()) }
 
 // Directory resolves units and users (implemented by the store).
 type Directory interface {

@@ -160,6 +160,8 @@ type partyPlan struct {
 	rescued bool
 	channel string // how the victim came back (victim.Channels)
 	victim  *victimPlan
+	// personID is the registry person linked when the party was added.
+	personID ctip.ID
 }
 
 // caseArticle is the article a case is instituted under for an item's

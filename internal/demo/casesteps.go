@@ -255,6 +255,18 @@ func (l *loader) partyStep(cp *casePlan, pt *partyPlan) func(ctx context.Context
 			return err
 		}
 		cp.seen(v)
+		if n := len(v.Parties); n > 0 {
+			// The party just added: its registry person (witnesses are listed with the registry's persons).
+			newest := v.Parties[0]
+			for _, x := range v.Parties {
+				if x.CreatedAt.After(newest.CreatedAt) || x.CreatedAt.Equal(newest.CreatedAt) && x.ID.String() > newest.ID.String() {
+					newest = x
+				}
+			}
+			if newest.Person.PersonID.Valid {
+				pt.personID = newest.Person.PersonID.ID
+			}
+		}
 		return nil
 	}
 }
@@ -317,12 +329,7 @@ func (l *loader) accusedSteps(a *agenda, cp *casePlan, x *accPlan) {
 		}
 		return nil
 	})
-	a.add(X, prLink, lead, "person_link", func(ctx context.Context) error {
-		if cp.id.IsZero() || x.personID.IsZero() {
-			return nil
-		}
-		return l.d.Persons.Link(ctx, x.personID, "case", cp.id.String(), person.RoleAccused)
-	})
+	// The charge links the registry person to the case (AddAccused).
 	if x.prior != nil {
 		pr := *x.prior
 		a.add(X, prRole, lead, "person_prior", func(ctx context.Context) error {

@@ -80,7 +80,7 @@ type Result struct {
 	Cases    int
 	ByStage  map[casefile.Stage]int
 	Accused  int
-	// Persons registered as suspects or accused (victims are counted apart).
+	// Persons registered as suspects, accused or witnesses (victims are counted apart).
 	Persons   int
 	Victims   int
 	ByVictim  map[victim.Status]int // victim files by identification status
@@ -196,6 +196,11 @@ func Load(ctx context.Context, d Deps, progress func(Progress)) (*Result, error)
 			}
 			if !a.personID.IsZero() {
 				persons[a.personID] = true
+			}
+		}
+		for _, pt := range c.parties {
+			if pt.role == casefile.RoleWitness && !pt.personID.IsZero() {
+				persons[pt.personID] = true
 			}
 		}
 	}

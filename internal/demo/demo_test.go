@@ -52,6 +52,7 @@ func deps(db *store.DB, clock *ctip.FixedClock) demo.Deps {
 		Catalogue: legal.DefaultCatalogue(), Clock: clock, Policy: in.Policy, Calendar: cals.Current, Settings: cals.Settings}
 	pl := placesAdapter{places}
 	ps := &person.Service{Store: db, Places: pl, Clock: clock, Records: records{in, cs}}
+	cs.Registry, in.Registry = ps, ps
 	vs := &victim.Service{Store: db, Persons: ps, People: db, Places: pl, Clock: clock}
 	return demo.Deps{Auth: auth.New(db, clock), Intake: in, Cases: cs, Persons: ps, Victims: vs, Places: places, Clock: clock,
 		Counts: db, Seed: 42, Items: 100}

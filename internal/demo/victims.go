@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -474,7 +475,12 @@ func (l *loader) victimTrack(v *victimPlan, idx int) *track {
 				if v.id.IsZero() || cp.id.IsZero() {
 					return nil
 				}
-				return l.d.Victims.LinkCase(ctx, v.id, cp.id, "Bị hại trong vụ án "+cp.ref)
+				err := l.d.Victims.LinkCase(ctx, v.id, cp.id, "Bị hại trong vụ án "+cp.ref)
+				var ce *ctip.Error
+				if errors.As(err, &ce) && ce.Key == "person.already_linked" {
+					return nil // the case's investigators linked the victim as a party already
+				}
+				return err
 			})
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"ctip/internal/auth"
 	"ctip/internal/filetype"
 	"ctip/internal/legal"
+	"ctip/internal/person"
 )
 
 // Directory resolves units and users (implemented by the store).
@@ -44,6 +45,14 @@ type Service struct {
 	Calendar func() *legal.Calendar
 	// MaxAttachment is the largest attachment accepted, in bytes.
 	MaxAttachment int64
+	// Registry records reporters in the person registry (internal/person).
+	Registry ReporterRegistry
+}
+
+// ReporterRegistry records an item's reporter in the person registry as a
+// protected person linked to the item (internal/person).
+type ReporterRegistry interface {
+	LinkReporter(ctx context.Context, itemID, receivingUnit ctip.ID, in person.ReporterInput) (*person.Person, error)
 }
 
 // Limits on free text (characters).
@@ -711,6 +720,41 @@ func (s *Service) Reporter(ctx context.Context, id ctip.ID) (Reporter, error) {
 		return Reporter{}, err // no audit, no view
 	}
 	return it.Reporter, nil
+}
+
+// LinkReporter records the item's reporter in the person registry: a new
+// protected person (pseudonym; identity encrypted) made from the reporter's
+// details, owned by the receiving unit and linked to the item as its
+// reporter. Only a user who may see the reporter may do it (the assigned
+// officer, the leaders above the receiving unit); in the registry the
+// identity stays with those leaders (person.CanReveal), so linking reveals
+// nothing to anyone else. Anyone else, and any anonymous reporter, gets
+// NotFound, audited like a refused view of the reporter.
+func (s *Service) LinkReporter(ctx context.Context, id ctip.ID) (ctip.ID, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return ctip.NilID, err
+	}
+	it, err := s.load(ctx, a, id)
+	if err != nil {
+		return ctip.NilID, err
+	}
+	if !CanSeeReporter(a, it) || it.Reporter.Anonymous || it.Reporter.Empty() || s.Registry == nil {
+		ev := ctip.NewAuditEvent(a, s.now(), "intake.reporter_denied", "intake_item", id)
+		s.Store.AppendAudit(ctx, ev)
+		return ctip.NilID, ctip.ErrNotFound()
+	}
+	if it.Reporter.Name == "" {
+		var p ctip.Problems
+		p.Add("reporter.name", "intake.reporter_link_name")
+		return ctip.NilID, p.Err()
+	}
+	r := it.Reporter
+	p, err := s.Registry.LinkReporter(ctx, it.ID, it.ReceivingUnitID, person.ReporterInput{Name: r.Name, Phone: r.Phone, IDNumber: r.IDNumber, Address: r.Address})
+	if err != nil {
+		return ctip.NilID, err
+	}
+	return p.ID, nil
 }
 
 // Views of the intake lists.

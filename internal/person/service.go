@@ -135,14 +135,21 @@ func PoliceRecord(p *Person) bool {
 
 // CanReveal reports whether the actor may reveal a protected identity with
 // a reason: the victim-identity permission and a place on the team.
+//
+// A person protected only as a reporter follows the intake rule instead:
+// the leaders (reporter.view) of the receiving unit or above.
 func CanReveal(a *ctip.Actor, p *Person) bool {
+	if reporterOnly(p) {
+		return canSeeReporterPerson(a, p)
+	}
 	return a.Can(ctip.PermVictimIdentity) && OnTeam(a, p)
 }
 
 // CanBreakGlass reports whether the actor may break the glass: a leader
 // outside the team (DHIS2-style: reason, short window, audit, owner notified).
+// Nobody breaks the glass on a reporter: the intake rule admits no one else.
 func CanBreakGlass(a *ctip.Actor, p *Person) bool {
-	return a.Can(ctip.PermBreakGlass) && !CanReveal(a, p)
+	return a.Can(ctip.PermBreakGlass) && !CanReveal(a, p) && !reporterOnly(p)
 }
 
 // View is what a reader is shown of a person.
@@ -974,14 +981,7 @@ func (s *Service) Link(ctx context.Context, personID ctip.ID, recordType, record
 		return ctip.ErrForbidden()
 	}
 	var pr ctip.Problems
-	switch {
-	case !slices.Contains(Roles, role):
-		pr.Add("role", "error.choice")
-	case (role == RoleVictim || role == RoleBeingIdentified) && !(p.IsVictim && a.Can(ctip.PermVictimWrite)):
-		// Victims are received through a victim file; its team links the
-		// file to the case (whose investigators then join the team).
-		pr.Add("role", "person.victim_via_reception")
-	}
+	linkRole(&pr, role, p, a)
 	if !slices.Contains(LinkTypes, recordType) {
 		pr.Add("record", "error.choice")
 	} else if _, err := ctip.ParseID(recordID); err != nil {

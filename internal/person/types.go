@@ -402,6 +402,7 @@ type Store interface {
 	WithdrawConsent(ctx context.Context, personID, id ctip.ID, on ctip.Date, au ctip.AuditEvent) error
 	AddTeam(ctx context.Context, personID ctip.ID, t TeamUnit, au ctip.AuditEvent) error
 	AddLink(ctx context.Context, l Link, au ctip.AuditEvent) error
+	CreateLinkedPerson(ctx context.Context, p *Person, team []TeamUnit, l Link, au ctip.AuditEvent) error
 	LinksOf(ctx context.Context, recordType, recordID string) ([]Link, error)
 	OpenReveal(ctx context.Context, r Reveal, au ctip.AuditEvent) error
 	ActiveReveal(ctx context.Context, personID, userID ctip.ID, now time.Time) (*Reveal, error)

@@ -69,6 +69,26 @@ func (db *DB) WriteCase(ctx context.Context, w casefile.Write) error {
 			if err := db.writeCaseRow(ctx, tx, w); err != nil {
 				return err
 			}
+			// Registry persons first: the rows below keep the pseudonym of a
+			// protected person, allocated here.
+			for _, rl := range w.Persons {
+				if err := db.writeRecordLink(ctx, tx, rl); err != nil {
+					return err
+				}
+				if !rl.Protected {
+					continue
+				}
+				for _, x := range w.Accused {
+					if x.Person.PersonID.Valid && x.Person.PersonID.ID == rl.Link.PersonID {
+						x.Person.Name, x.Person.IDNumber = rl.Name, ""
+					}
+				}
+				for _, pt := range w.Parties {
+					if pt.Person.PersonID.Valid && pt.Person.PersonID.ID == rl.Link.PersonID {
+						pt.Person.Name, pt.Person.IDNumber = rl.Name, ""
+					}
+				}
+			}
 			for _, x := range w.Accused {
 				if err := db.upsertAccused(ctx, tx, x); err != nil {
 					return err

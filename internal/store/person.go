@@ -707,25 +707,80 @@ func (db *DB) AddTeam(ctx context.Context, personID ctip.ID, t person.TeamUnit, 
 // the team (investigating) and the role is recorded.
 func (db *DB) AddLink(ctx context.Context, l person.Link, au ctip.AuditEvent) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO person_links (person_id, record_type, record_id, role, unit_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, l.PersonID, l.RecordType, l.RecordID, l.Role, l.UnitID, l.CreatedAt)
+		added, err := db.addLink(ctx, tx, l)
 		if err != nil {
-			return mapErr(err, "person link")
+			return err
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !added {
 			return ctip.Errorf(ctip.Conflict, "person.already_linked")
 		}
+		return db.appendAudit(ctx, tx, au)
+	})
+}
+
+// addLink writes a link in tx: the link row, the role in the record (unless
+// the person already holds it there), protection for a protected role, and
+// the record's unit on the team. It reports false when the link existed.
+func (db *DB) addLink(ctx context.Context, tx *sql.Tx, l person.Link) (bool, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO person_links (person_id, record_type, record_id, role, unit_id, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`, l.PersonID, l.RecordType, l.RecordID, l.Role, l.UnitID, l.CreatedAt)
+	if err != nil {
+		return false, mapErr(err, "person link")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	var held int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM person_roles WHERE person_id = $1 AND role = $2 AND record_type = $3 AND record_id = $4`,
+		l.PersonID, l.Role, l.RecordType, l.RecordID).Scan(&held); err != nil {
+		return false, mapErr(err, "person role")
+	}
+	if held == 0 {
 		if err := db.insertRole(ctx, tx, person.RoleLink{ID: ctip.NewID(), PersonID: l.PersonID, Role: l.Role, RecordType: l.RecordType,
 			RecordID: l.RecordID, UnitID: l.UnitID, CreatedAt: l.CreatedAt}); err != nil {
+			return false, err
+		}
+	}
+	if err := db.protectIfNeeded(ctx, tx, l.PersonID, l.Role, l.CreatedAt); err != nil {
+		return false, err
+	}
+	if !l.NoTeam {
+		if err := db.insertTeam(ctx, tx, l.PersonID, person.TeamUnit{UnitID: l.UnitID, Reason: person.TeamInvestigating}, l.CreatedAt); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// writeRecordLink creates the person of a record link (if new) and writes
+// the link in tx, and fills the pseudonym the record keeps of a protected
+// person.
+func (db *DB) writeRecordLink(ctx context.Context, tx *sql.Tx, rl *person.RecordLink) error {
+	if rl.New != nil {
+		if err := db.createPerson(ctx, tx, rl.New, rl.Roles, rl.Team); err != nil {
 			return err
 		}
-		if err := db.protectIfNeeded(ctx, tx, l.PersonID, l.Role, l.CreatedAt); err != nil {
+	}
+	if _, err := db.addLink(ctx, tx, rl.Link); err != nil {
+		return err
+	}
+	if rl.Protected && rl.Name == "" {
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(pseudonym, '') FROM persons WHERE id = $1`, rl.Link.PersonID).Scan(&rl.Name); err != nil {
+			return mapErr(err, "person")
+		}
+	}
+	return nil
+}
+
+// CreateLinkedPerson inserts a person and links them to a record, with the
+// audit event, in one transaction.
+func (db *DB) CreateLinkedPerson(ctx context.Context, p *person.Person, team []person.TeamUnit, l person.Link, au ctip.AuditEvent) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := db.createPerson(ctx, tx, p, nil, team); err != nil {
 			return err
 		}
-		if !l.NoTeam {
-			if err := db.insertTeam(ctx, tx, l.PersonID, person.TeamUnit{UnitID: l.UnitID, Reason: person.TeamInvestigating}, l.CreatedAt); err != nil {
-				return err
-			}
+		if _, err := db.addLink(ctx, tx, l); err != nil {
+			return err
 		}
 		return db.appendAudit(ctx, tx, au)
 	})

@@ -15,6 +15,7 @@ import (
 	"ctip/internal/casefile"
 	"ctip/internal/httpx"
 	"ctip/internal/legal"
+	"ctip/internal/person"
 )
 
 // caseRoutes is the criminal-case part of the route table.
@@ -590,11 +591,31 @@ type caseAccusedData struct {
 	Roles      []string
 	Sexes      []string
 	Measures   []casefile.MeasureType
+	// Picked is the registry person chosen on the search page (person_id);
+	// without one, the details entered make a new registry person.
+	Picked   *person.View
+	LinkKind string // the search page's link target: case_accused, case_party
 }
 
 func (s *Server) caseSubPage(w http.ResponseWriter, r *http.Request, status int, tmpl, titleKey string, v *casefile.View, f *Form) error {
 	data := &caseAccusedData{V: v, Choices: s.caseChoices(r), ChargeRows: []int{0, 1, 2}, Today: ctip.DateOf(s.Clock.Now()),
-		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes}
+		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes, LinkKind: linkCaseAccused}
+	if tmpl == "case_party" {
+		data.LinkKind = linkCaseParty
+	}
+	if pid, err := ctip.ParseID(f.Get("person_id")); err == nil && s.Persons != nil {
+		// The chosen registry person, as the user may see them (a
+		// protected person under the pseudonym). One the user may not see
+		// is not shown; the service refuses it on submit.
+		if pv, err := s.Persons.Get(r.Context(), pid); err == nil {
+			data.Picked = pv
+		} else if !ctip.IsKind(err, ctip.NotFound) {
+			return err
+		} else if f.Errors["person_id"] == "" {
+			f.Errors["person_id"] = s.Cat.T(s.lang(r), "person.pick_unknown")
+			f.Summary = append(f.Summary, FieldMsg{Field: "person_id", Message: s.Cat.T(s.lang(r), "person.pick_unknown")})
+		}
+	}
 	p := s.page(r, "", data)
 	p.Title = s.Cat.T(p.Lang, titleKey) + " · " + v.Case.Reference
 	p.Form = f
@@ -613,7 +634,8 @@ func (s *Server) caseAccusedForm(w http.ResponseWriter, r *http.Request) error {
 	if !v.CanWrite {
 		return ctip.ErrForbidden()
 	}
-	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "document_date": {ctip.DateOf(s.Clock.Now()).String()}})
+	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "document_date": {ctip.DateOf(s.Clock.Now()).String()},
+		"person_id": {r.URL.Query().Get("person")}})
 	for i, ch := range v.Case.Charges {
 		f.Values.Set(fmt.Sprintf("charges.%d.article", i), ch.Article)
 		f.Values.Set(fmt.Sprintf("charges.%d.clause", i), ch.Clause)
@@ -624,7 +646,15 @@ func (s *Server) caseAccusedForm(w http.ResponseWriter, r *http.Request) error {
 
 func personInput(r *http.Request) casefile.PersonInput {
 	by, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("birth_year")))
-	return casefile.PersonInput{Name: r.PostFormValue("name"), Sex: r.PostFormValue("sex"), BirthYear: by, IDNumber: r.PostFormValue("id_number")}
+	in := casefile.PersonInput{Name: r.PostFormValue("name"), Sex: r.PostFormValue("sex"), BirthYear: by, IDNumber: r.PostFormValue("id_number")}
+	if v := strings.TrimSpace(r.PostFormValue("person_id")); v != "" {
+		id, err := ctip.ParseID(v)
+		if err != nil {
+			id = ctip.NilID // not an ID: refused like an unknown person
+		}
+		in.PersonID = ctip.Some(id)
+	}
+	return in
 }
 
 func (s *Server) caseAccusedCreate(w http.ResponseWriter, r *http.Request) error {
@@ -930,7 +960,11 @@ func (s *Server) casePartyForm(w http.ResponseWriter, r *http.Request) error {
 	if !v.CanWrite {
 		return ctip.ErrForbidden()
 	}
-	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "role": {casefile.RoleVictim}})
+	role := r.URL.Query().Get("role")
+	if !slices.Contains(casefile.PartyRoles, role) {
+		role = casefile.RoleVictim
+	}
+	f := newForm(url.Values{"version": {strconv.Itoa(v.Case.Version)}, "role": {role}, "person_id": {r.URL.Query().Get("person")}})
 	return s.caseSubPage(w, r, http.StatusOK, "case_party", "case.party_new", v, f)
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -297,6 +298,8 @@ type showData struct {
 	// Linked are the registry persons linked to the item (the free text
 	// "persons" is kept as it was written).
 	Linked []person.Hit
+	// ReporterLinked: the reporter is in the registry already.
+	ReporterLinked bool
 }
 
 func (s *Server) intakeShow(w http.ResponseWriter, r *http.Request) error {
@@ -318,7 +321,11 @@ func (s *Server) intakeShow(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	p := s.page(r, "", &showData{V: v, Today: ctip.DateOf(s.Clock.Now()), Units: units, Linked: linked})
+	data := &showData{V: v, Today: ctip.DateOf(s.Clock.Now()), Units: units, Linked: linked}
+	for _, h := range linked {
+		data.ReporterLinked = data.ReporterLinked || slices.Contains(h.Roles, person.RoleReporter)
+	}
+	p := s.page(r, "", data)
 	p.Title = s.Cat.T(p.Lang, "intake.item_title", v.Item.Reference)
 	return s.render(w, r, http.StatusOK, "intake_show", p)
 }
@@ -338,6 +345,27 @@ func (s *Server) intakeReporter(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.page(r, "intake.reporter_title", map[string]any{"Reporter": rep, "Item": v.Item})
 	return s.render(w, r, http.StatusOK, "intake_reporter", p)
+}
+
+// intakeReporterLink records the item's reporter in the person registry
+// (a protected person linked to the item), for a user who may see them.
+func (s *Server) intakeReporterLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Intake.LinkReporter(r.Context(), id); err != nil {
+		var ce *ctip.Error
+		if errors.As(err, &ce) && (ce.Kind == ctip.Conflict || ce.Kind == ctip.Invalid) {
+			key := ce.Key
+			if len(ce.Fields) > 0 {
+				key = ce.Fields[0].Key
+			}
+			return s.redirect(w, r, "/intake/"+id.String(), key)
+		}
+		return err
+	}
+	return s.redirect(w, r, "/intake/"+id.String(), "flash.reporter_linked")
 }
 
 // ---------- actions ----------

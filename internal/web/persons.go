@@ -104,7 +104,8 @@ type personChoices struct {
 func (s *Server) personChoices() personChoices {
 	var roles []string
 	for _, r := range person.Roles {
-		if r != person.RoleVictim && r != person.RoleBeingIdentified {
+		// Victims come through a victim file, reporters through the intake item.
+		if r != person.RoleVictim && r != person.RoleBeingIdentified && r != person.RoleReporter {
 			roles = append(roles, r)
 		}
 	}
@@ -201,8 +202,28 @@ func personValues(p *person.Person) url.Values {
 
 // ---------- person list and search ----------
 
+// Link targets of the registry search: where a chosen person goes.
+const (
+	linkIntake      = "intake_item"  // linked to the intake item, with a role
+	linkCaseAccused = "case_accused" // picked for the case's new accused
+	linkCaseParty   = "case_party"   // picked for the case's new victim or witness
+)
+
+// parseLink reads a link target "<kind>:<id>" ("" when there is none or it
+// is not one).
+func parseLink(v string) (kind string, id ctip.ID) {
+	k, rest, _ := strings.Cut(v, ":")
+	rid, err := ctip.ParseID(rest)
+	if err != nil || (k != linkIntake && k != linkCaseAccused && k != linkCaseParty) {
+		return "", ctip.NilID
+	}
+	return k, rid
+}
+
 type personListData struct {
-	Link      string // "intake_item:<id>": link the chosen person to that record
+	Link      string // "intake_item:<id>", "case_accused:<id>", "case_party:<id>": where the chosen person goes
+	LinkKind  string
+	LinkID    ctip.ID
 	Roles     []string
 	ListRoles []string
 	Units     []unitOption
@@ -240,8 +261,11 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "person.list_title", nil)
 	p.Form = newForm(q)
-	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now()), Link: q.Get("link"), Roles: s.personChoices().Roles,
+	data := &personListData{Q: strings.TrimSpace(q.Get("q")), Today: ctip.DateOf(s.Clock.Now()), Roles: s.personChoices().Roles,
 		ListRoles: person.ListRoles(), Sort: map[string]string{}}
+	if data.LinkKind, data.LinkID = parseLink(q.Get("link")); data.LinkKind != "" {
+		data.Link = data.LinkKind + ":" + data.LinkID.String()
+	}
 	p.Data = data
 	if units, err := s.Auth.Units(r.Context()); err == nil {
 		data.Units = unitOptions(units, nil)
@@ -296,6 +320,11 @@ type personFormData struct {
 func (s *Server) personNewForm(w http.ResponseWriter, r *http.Request) error {
 	p := s.page(r, "person.new_title", &personFormData{Choices: s.personChoices()})
 	p.Form = newForm(url.Values{"nationality": {"VN"}, "sex": {"unknown"}})
+	if kind, id := parseLink(r.URL.Query().Get("link")); kind == linkIntake {
+		// Create and link to the intake item (from the item's page).
+		p.Form.Values.Set("link", kind+":"+id.String())
+		p.Form.Values.Set("role", person.RoleSuspect)
+	}
 	return s.render(w, r, http.StatusOK, "person_form", p)
 }
 
@@ -308,7 +337,14 @@ func (s *Server) personCreate(w http.ResponseWriter, r *http.Request) error {
 	p.Form = newForm(r.PostForm)
 	err := pr.Err()
 	var v *person.View
-	if err == nil {
+	kind, rid := parseLink(r.PostFormValue("link"))
+	if err == nil && kind == linkIntake {
+		role := in.Role
+		in.Role = ""
+		if v, err = s.Persons.CreateLinked(r.Context(), in, kind, rid.String(), role); err == nil {
+			return s.redirect(w, r, "/intake/"+rid.String(), "flash.person_linked")
+		}
+	} else if err == nil {
 		v, err = s.Persons.Create(r.Context(), in)
 	}
 	if err != nil {

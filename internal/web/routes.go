@@ -51,6 +51,7 @@ func (s *Server) Routes() []httpx.Route {
 		perm("GET", "/intake/{id}/edit", ctip.PermIntakeProcess, s.intakeEditForm),
 		perm("POST", "/intake/{id}/edit", ctip.PermIntakeProcess, s.intakeUpdate),
 		perm("GET", "/intake/{id}/reporter", ctip.PermIntakeRead, s.intakeReporter),
+		perm("POST", "/intake/{id}/reporter/link", ctip.PermIntakeRead, s.intakeReporterLink),
 		perm("GET", "/intake/{id}/act/{action}", ctip.PermIntakeRead, s.intakeActionForm),
 		perm("POST", "/intake/{id}/act/{action}", ctip.PermIntakeRead, s.intakeAction),
 		{Method: "POST", Pattern: "/intake/{id}/attachments", Access: httpx.Permitted, Perm: ctip.PermIntakeProcess, Handler: s.intakeAttach, MaxBody: 25 << 20},
