@@ -60,6 +60,11 @@ func init() {
 	allow("POST /api/v1/persons", personWr...)
 	allow("GET /api/v1/persons", personRd...)
 	allow("GET /api/v1/persons/{id}", personScope...)
+	// Intake items' registry persons: the item's readers list them; writers of the registry link them
+	// (the probe's body has no role: refused as invalid, past the door); the reporter, as on the page.
+	allow("GET /api/v1/intake/{id}/persons", intakeRd...)
+	allow("POST /api/v1/intake/{id}/persons", personWr...)
+	allow("POST /api/v1/intake/{id}/reporter/link", auth.RoleLeader)
 	allow("POST /api/v1/victims", victimRecv...)
 	allow("GET /api/v1/victims/{id}", victimRd...)
 	// Every other role gets 404 (counted as refused), never 403: see

@@ -22,6 +22,9 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("GET", "/api/v1/persons", ctip.PermPersonRead, s.personSearch),
 		perm("GET", "/api/v1/persons/{id}", ctip.PermPersonRead, s.personGet),
 		perm("POST", "/api/v1/persons/{id}/merge", ctip.PermPersonMerge, s.personMerge),
+		perm("GET", "/api/v1/intake/{id}/persons", ctip.PermIntakeRead, s.intakePersons),
+		perm("POST", "/api/v1/intake/{id}/persons", ctip.PermPersonWrite, s.intakePersonLink),
+		perm("POST", "/api/v1/intake/{id}/reporter/link", ctip.PermIntakeRead, s.intakeReporterLink),
 		perm("POST", "/api/v1/victims", ctip.PermVictimReceive, s.victimCreate),
 		perm("GET", "/api/v1/victims/{id}", ctip.PermVictimRead, s.victimGet),
 		// Open to every signed-in caller: whoever is not entitled (including
@@ -296,4 +299,99 @@ func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) error {
 		out = append(out, d)
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
+}
+
+// hitsDTO converts hits.
+func hitsDTO(hits []person.Hit) []HitDTO {
+	out := []HitDTO{}
+	for _, h := range hits {
+		roles := h.Roles
+		if roles == nil {
+			roles = []string{}
+		}
+		out = append(out, HitDTO{ID: h.ID, Label: h.Label, Protected: h.Protected, Sex: h.Sex, AgeBand: h.AgeBand, Roles: roles})
+	}
+	return out
+}
+
+// intakePersons lists the registry persons linked to an intake item (a
+// protected person under the pseudonym).
+func (s *Server) intakePersons(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.Intake.Get(r.Context(), id); err != nil {
+		return err // the item must be visible
+	}
+	hits, err := s.Persons.LinkedTo(r.Context(), "intake_item", id.String())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": hitsDTO(hits)})
+}
+
+// IntakePersonBody is the body of POST /api/v1/intake/{id}/persons: an
+// existing registry person (person_id) or a new one (person), and the role.
+type IntakePersonBody struct {
+	PersonID *ctip.ID     `json:"person_id"`
+	Person   *PersonInput `json:"person"`
+	Role     string       `json:"role"`
+}
+
+// intakePersonLink links a registry person to an intake item, or records a
+// new person and links them, in one transaction.
+func (s *Server) intakePersonLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var b IntakePersonBody
+	if err := decode(r, &b); err != nil {
+		return err
+	}
+	var pr ctip.Problems
+	switch {
+	case b.PersonID == nil && b.Person == nil:
+		pr.Add("person_id", "error.required")
+	case b.PersonID != nil && b.Person != nil:
+		pr.Add("person", "person.pick_or_new")
+	}
+	if b.Role == "" {
+		pr.Add("role", "error.required")
+	}
+	if err := pr.Err(); err != nil {
+		return err
+	}
+	var pid ctip.ID
+	if b.PersonID != nil {
+		if err := s.Persons.Link(r.Context(), *b.PersonID, "intake_item", id.String(), b.Role); err != nil {
+			return err
+		}
+		pid = *b.PersonID
+	} else {
+		in := b.Person.toPersonInput()
+		in.Role = ""
+		v, err := s.Persons.CreateLinked(r.Context(), in, "intake_item", id.String(), b.Role)
+		if err != nil {
+			return err
+		}
+		pid = v.Person.ID
+	}
+	w.Header().Set("Location", "/api/v1/persons/"+pid.String())
+	return writeJSON(w, http.StatusCreated, map[string]any{"person_id": pid, "record_type": "intake_item", "record_id": id, "role": b.Role})
+}
+
+// intakeReporterLink records the item's reporter in the registry as a
+// protected person (for a user who may see the reporter; 404 otherwise).
+func (s *Server) intakeReporterLink(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	pid, err := s.Intake.LinkReporter(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, map[string]any{"person_id": pid, "record_type": "intake_item", "record_id": id, "role": person.RoleReporter})
 }
