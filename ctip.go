@@ -116,6 +116,25 @@ func (n *NullID) Scan(src any) error {
 	return nil
 }
 
+// UnmarshalJSON reads null or a UUID string (a present value is valid, even
+// the nil UUID, so that callers can refuse it rather than ignore it).
+func (n *NullID) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*n = NullID{}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	id, err := ParseID(s)
+	if err != nil {
+		return err
+	}
+	*n = NullID{ID: id, Valid: true}
+	return nil
+}
+
 // MarshalJSON writes null or the ID.
 func (n NullID) MarshalJSON() ([]byte, error) {
 	if !n.Valid {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"ctip"
 	"ctip/internal/auth"
 	"ctip/internal/intake"
 )
@@ -81,6 +82,23 @@ func TestRenderEveryPage(t *testing.T) {
 				check("action "+string(act), "/intake/"+h.item.ID.String()+"/act/"+string(act), clients[auth.RoleLeader])
 			}
 		}
+		// Registry links (issue 4 §1): the search in link and pick modes, the
+		// create-and-link form, the case forms with a chosen person, and the
+		// item page as the leader (offered the reporter link).
+		inv, item := clients[auth.RoleInvestigator], h.item.ID.String()
+		cid, sus := h.caseFixture().c.ID.String(), h.personFixture().suspect.String()
+		for _, path := range []string{
+			"/persons?link=intake_item:" + item + "&q=giang",
+			"/persons?link=case_accused:" + cid + "&q=giang",
+			"/persons?link=case_party:" + cid + "&q=nobody",
+			"/persons/new?link=intake_item:" + item,
+			"/cases/" + cid + "/accused/new?person=" + sus,
+			"/cases/" + cid + "/parties/new?person=" + sus + "&role=witness",
+			"/cases/" + cid + "/accused/new?person=" + ctip.NewID().String(),
+		} {
+			check("registry link "+path, path, inv)
+		}
+		check("item page as the leader", "/intake/"+item, clients[auth.RoleLeader])
 		// Error pages.
 		check("not found page", "/intake/00000000-0000-0000-0000-000000000000", clients[auth.RoleIntake])
 	})

@@ -140,3 +140,47 @@ func TestWhoMayReveal(t *testing.T) {
 		t.Error("a share is not a place on the team")
 	}
 }
+
+// A person protected only as a reporter follows the intake rule: the
+// leaders (reporter.view) of the receiving unit or above reveal, nobody else
+// (not the unit's investigators with victim.identity), and nobody breaks the
+// glass. A victim keeps the victim rule even when also a reporter.
+func TestReporterOnlyReveal(t *testing.T) {
+	top, unit, other := ctip.NewID(), ctip.NewID(), ctip.NewID()
+	topPath := "/" + top.String() + "/"
+	unitPath := topPath + unit.String() + "/"
+	otherPath := topPath + other.String() + "/"
+	actor := func(id ctip.ID, path string, perms ...ctip.Permission) *ctip.Actor {
+		a := &ctip.Actor{UserID: ctip.NewID(), UnitID: id, UnitPath: path, Perms: map[ctip.Permission]bool{}}
+		for _, p := range perms {
+			a.Perms[p] = true
+		}
+		return a
+	}
+	leaderAbove := actor(top, topPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermLeaderSubtree)
+	leaderOther := actor(other, otherPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermLeaderSubtree)
+	investigator := actor(unit, unitPath, ctip.PermVictimIdentity, ctip.PermPersonRead, ctip.PermPersonWrite)
+	reporter := &Person{ID: ctip.NewID(), OwnerUnitID: unit, OwnerUnitPath: unitPath, Protected: true,
+		Roles: []RoleLink{{Role: RoleReporter, RecordType: "intake_item"}}, Team: []TeamUnit{{UnitID: unit, Reason: TeamReceiving}}}
+	for _, c := range []struct {
+		name          string
+		a             *ctip.Actor
+		reveal, glass bool
+	}{
+		{"leader above the receiving unit", leaderAbove, true, false},
+		{"leader of another unit", leaderOther, false, false},
+		{"investigator of the receiving unit", investigator, false, false},
+	} {
+		if got := CanReveal(c.a, reporter); got != c.reveal {
+			t.Errorf("%s reveals a reporter: %v", c.name, got)
+		}
+		if got := CanBreakGlass(c.a, reporter); got != c.glass {
+			t.Errorf("%s breaks the glass on a reporter: %v", c.name, got)
+		}
+	}
+	victim := *reporter
+	victim.Roles = append([]RoleLink{{Role: RoleVictim, RecordType: "case"}}, reporter.Roles...)
+	if !CanReveal(investigator, &victim) || CanReveal(leaderAbove, &victim) || !CanBreakGlass(leaderOther, &victim) {
+		t.Errorf("a victim who also reported: the victim rule applies")
+	}
+}

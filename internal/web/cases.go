@@ -652,7 +652,7 @@ func personInput(r *http.Request) casefile.PersonInput {
 		if err != nil {
 			id = ctip.NilID // not an ID: refused like an unknown person
 		}
-		in.PersonID = ctip.Some(id)
+		in.PersonID = ctip.NullID{ID: id, Valid: true}
 	}
 	return in
 }

@@ -356,12 +356,11 @@ func (s *Server) intakeReporterLink(w http.ResponseWriter, r *http.Request) erro
 	}
 	if _, err := s.Intake.LinkReporter(r.Context(), id); err != nil {
 		var ce *ctip.Error
-		if errors.As(err, &ce) && (ce.Kind == ctip.Conflict || ce.Kind == ctip.Invalid) {
-			key := ce.Key
-			if len(ce.Fields) > 0 {
-				key = ce.Fields[0].Key
-			}
-			return s.redirect(w, r, "/intake/"+id.String(), key)
+		switch {
+		case errors.As(err, &ce) && ce.Kind == ctip.Conflict:
+			return s.redirect(w, r, "/intake/"+id.String(), "flash.reporter_already_linked")
+		case errors.As(err, &ce) && ce.Kind == ctip.Invalid:
+			return s.redirect(w, r, "/intake/"+id.String(), "flash.reporter_link_invalid")
 		}
 		return err
 	}
