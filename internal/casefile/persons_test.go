@@ -177,7 +177,7 @@ func TestBackfillCasePersons(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err = f.svc.AddParty(f.as("dtv1"), c.ID, v.Case.Version, casefile.PartyInput{Role: casefile.RoleWitness,
+		_, err = f.svc.AddParty(f.as("dtv1"), c.ID, v.Case.Version, casefile.PartyInput{Role: casefile.RoleWitness,
 			Person: casefile.PersonInput{Name: "Mùa A Sử", Sex: "male", IDNumber: "999088001234"}}) // a citizen ID the registry refuses (no such province): kept on the row
 		if err != nil {
 			t.Fatal(err)

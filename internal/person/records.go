@@ -146,13 +146,13 @@ func (s *Service) NewForRecord(ctx context.Context, in Input, recordType, record
 	}
 	in.Role, in.RecordType, in.RecordID = "", "", ""
 	in.Protect = in.Protect || slices.Contains(ProtectedRoles, role)
-	p, _, team, err := s.build(a, in)
+	p, _, _, err := s.build(a, in)
 	if err != nil {
 		return nil, renameFields(err, map[string]string{"full_name": "name", "documents": "id_number"})
 	}
 	now := p.CreatedAt
 	p.OwnerUnitID = unit
-	team = []TeamUnit{{UnitID: unit, Reason: TeamReceiving}}
+	team := []TeamUnit{{UnitID: unit, Reason: TeamReceiving}}
 	if !p.Protected {
 		team[0].Reason = TeamShare
 	}
