@@ -157,8 +157,8 @@ func TestReporterOnlyReveal(t *testing.T) {
 		}
 		return a
 	}
-	leaderAbove := actor(top, topPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermLeaderSubtree)
-	leaderOther := actor(other, otherPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermLeaderSubtree)
+	leaderAbove := actor(top, topPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermLeaderSubtree)
+	leaderOther := actor(other, otherPath, ctip.PermReporterView, ctip.PermBreakGlass, ctip.PermPersonRead, ctip.PermPersonWrite, ctip.PermLeaderSubtree)
 	investigator := actor(unit, unitPath, ctip.PermVictimIdentity, ctip.PermPersonRead, ctip.PermPersonWrite)
 	reporter := &Person{ID: ctip.NewID(), OwnerUnitID: unit, OwnerUnitPath: unitPath, Protected: true,
 		Roles: []RoleLink{{Role: RoleReporter, RecordType: "intake_item"}}, Team: []TeamUnit{{UnitID: unit, Reason: TeamReceiving}}}
@@ -176,6 +176,9 @@ func TestReporterOnlyReveal(t *testing.T) {
 		}
 		if got := CanBreakGlass(c.a, reporter); got != c.glass {
 			t.Errorf("%s breaks the glass on a reporter: %v", c.name, got)
+		}
+		if got := CanWrite(c.a, reporter); got != c.reveal {
+			t.Errorf("%s changes a reporter's record (a new role would change who sees it): %v", c.name, got)
 		}
 	}
 	victim := *reporter

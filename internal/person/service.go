@@ -111,6 +111,11 @@ func CanWrite(a *ctip.Actor, p *Person) bool {
 	if a.System {
 		return true
 	}
+	if reporterOnly(p) {
+		// A reporter's record changes only in the hands of who may see them
+		// (adding a role such as relative would otherwise open it to the team).
+		return a.Can(ctip.PermPersonWrite) && canSeeReporterPerson(a, p)
+	}
 	if p.Protected {
 		// A victim's record is written by the victim's team; a victim who is
 		// also a police record (a suspect, a recruiter… received as a victim
