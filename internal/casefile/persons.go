@@ -61,8 +61,7 @@ func (s *Service) registryPerson(ctx context.Context, p *ctip.Problems, c *Case,
 	if len(*p) > 0 {
 		return x, nil, nil // the registry would repeat the same problems
 	}
-	rl, err := s.Registry.NewForRecord(ctx, person.Input{FullName: x.Name, Sex: x.Sex, BirthYear: x.BirthYear, IDNumber: x.IDNumber, Nationality: ""},
-		"case", c.ID.String(), role, c.UnitID)
+	rl, err := s.Registry.NewForRecord(ctx, registryInput(x), "case", c.ID.String(), role, c.UnitID)
 	if err != nil {
 		return x, nil, mergeInto(p, err)
 	}
@@ -71,6 +70,18 @@ func (s *Service) registryPerson(ctx context.Context, p *ctip.Problems, c *Case,
 		x.IDNumber = "" // the case keeps the pseudonym (filled when written), never a victim's identity
 	}
 	return x, rl, nil
+}
+
+// registryInput is a case's person as registry input, the ID number as the
+// document it is (person.DocumentOf).
+func registryInput(x Person) person.Input {
+	in := person.Input{FullName: x.Name, Sex: x.Sex, BirthYear: x.BirthYear}
+	if d, ok := person.DocumentOf(x.IDNumber); ok && d.Kind == person.DocCitizenID {
+		in.IDNumber = d.Number
+	} else if ok {
+		in.Documents = []person.Document{d}
+	}
+	return in
 }
 
 // mergeInto adds the field problems of a validation error to p and returns
@@ -139,8 +150,7 @@ func (s *Service) backfillOne(ctx context.Context, a *ctip.Actor, ph Placeholder
 	if ph.Table == "case_parties" {
 		role = ph.Role
 	}
-	in := person.Input{FullName: ph.Person.Name, Sex: ph.Person.Sex, BirthYear: ph.Person.BirthYear, IDNumber: ph.Person.IDNumber}
-	rl, err := s.Registry.NewForRecord(ctx, in, "case", ph.CaseID.String(), role, ph.UnitID)
+	rl, err := s.Registry.NewForRecord(ctx, registryInput(ph.Person), "case", ph.CaseID.String(), role, ph.UnitID)
 	if ctip.IsKind(err, ctip.Invalid) {
 		// Keep what validates: the name alone (the row keeps the rest).
 		ph.KeepIDNumber = ph.Person.IDNumber != ""

@@ -187,3 +187,20 @@ func TestReporterOnlyReveal(t *testing.T) {
 		t.Errorf("a victim who also reported: the victim rule applies")
 	}
 }
+
+func TestDocumentOf(t *testing.T) {
+	for in, want := range map[string]Document{
+		"011 088 001 234": {Kind: DocCitizenID, Number: "011088001234"},
+		"123456789":       {Kind: DocCMND, Number: "123456789"},
+		"c1234567":        {Kind: DocPassport, Number: "C1234567"},
+		"E12345678":       {Kind: DocPassport, Number: "E12345678"},
+		"AB12CD34":        {Kind: DocOther, Number: "AB12CD34"},
+	} {
+		if got, ok := DocumentOf(in); !ok || got != want {
+			t.Errorf("DocumentOf(%q) = %+v", in, got)
+		}
+	}
+	if _, ok := DocumentOf(" "); ok {
+		t.Errorf("an empty number is a document")
+	}
+}

@@ -275,7 +275,12 @@ func (s *Service) LinkReporter(ctx context.Context, itemID ctip.ID, receivingUni
 			return nil, ctip.Errorf(ctip.Conflict, "person.reporter_linked")
 		}
 	}
-	pin := Input{FullName: in.Name, IDNumber: in.IDNumber, Protect: true}
+	pin := Input{FullName: in.Name, Protect: true}
+	if d, ok := DocumentOf(in.IDNumber); ok && d.Kind == DocCitizenID {
+		pin.IDNumber = d.Number
+	} else if ok {
+		pin.Documents = []Document{d}
+	}
 	if in.Phone != "" {
 		pin.Phone = in.Phone
 	}
@@ -304,4 +309,23 @@ func (s *Service) LinkReporter(ctx context.Context, itemID ctip.ID, receivingUni
 		return nil, err
 	}
 	return p, nil
+}
+
+// DocumentOf reads a bare ID number as kept by older records (a case's
+// accused, an intake item's reporter) as the document it is: a 12-digit
+// citizen ID (căn cước), a 9-digit old identity card (CMND), a passport
+// (one letter and 7-8 digits), or another document. ok is false for "".
+func DocumentOf(n string) (d Document, ok bool) {
+	n = strings.ToUpper(strings.NewReplacer(" ", "", ".", "", "-", "").Replace(clean(n)))
+	switch {
+	case n == "":
+		return Document{}, false
+	case len(n) == 12 && isDigits(n):
+		return Document{Kind: DocCitizenID, Number: n}, true
+	case len(n) == 9 && isDigits(n):
+		return Document{Kind: DocCMND, Number: n}, true
+	case len(n) >= 8 && len(n) <= 9 && n[0] >= 'A' && n[0] <= 'Z' && isDigits(n[1:]):
+		return Document{Kind: DocPassport, Number: n}, true
+	}
+	return Document{Kind: DocOther, Number: n}, true
 }
