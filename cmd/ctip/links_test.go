@@ -59,9 +59,23 @@ func TestWebCaseAccusedFromRegistry(t *testing.T) {
 		if !strings.Contains(pp.text(), cid) {
 			t.Errorf("person page does not list the case")
 		}
+		// Details that look like a registry person: the candidates, a pick
+		// link, nothing written; confirmed as new, a new registry person.
+		v, _ = h.app.cases.Get(h.actorCtx(auth.RoleInvestigator), fx.c.ID)
+		witness := url.Values{"version": {strconv.Itoa(v.Case.Version)}, "role": {"witness"}, "name": {fxSuspectName}, "sex": {"male"}, "birth_year": {"1985"}}
+		persons := h.countRows("persons")
+		r := c.postForm("/cases/"+cid+"/parties/new", witness)
+		if r.StatusCode != http.StatusConflict || !strings.Contains(r.text(), `href="/cases/`+cid+`/parties/new?person=`+sus.String()+`"`) ||
+			!strings.Contains(r.text(), `id="confirm-new"`) || h.countRows("persons") != persons {
+			t.Fatalf("likely duplicate: %d %.3000s", r.StatusCode, r.text())
+		}
+		witness.Set("confirm_new", "1")
+		if r := c.postForm("/cases/"+cid+"/parties/new", witness); r.StatusCode != http.StatusSeeOther || h.countRows("persons") != persons+1 {
+			t.Fatalf("confirmed new: %d %.2000s", r.StatusCode, r.text())
+		}
 		// A victim entered on the party form: a protected person; the case page shows the pseudonym.
 		v, _ = h.app.cases.Get(h.actorCtx(auth.RoleInvestigator), fx.c.ID)
-		r := c.postForm("/cases/"+cid+"/parties/new", url.Values{"version": {strconv.Itoa(v.Case.Version)}, "role": {"victim"},
+		r = c.postForm("/cases/"+cid+"/parties/new", url.Values{"version": {strconv.Itoa(v.Case.Version)}, "role": {"victim"},
 			"name": {"Hờ Thị Dua"}, "sex": {"female"}, "birth_year": {"2005"}})
 		if r.StatusCode != http.StatusSeeOther {
 			t.Fatalf("victim party: %d %.2000s", r.StatusCode, r.text())

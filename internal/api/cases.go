@@ -118,6 +118,9 @@ type CasePersonDTO struct {
 	BirthYear int         `json:"birth_year,omitempty"`
 	IDNumber  string      `json:"id_number,omitempty"`
 	PersonID  ctip.NullID `json:"person_id"`
+	// ConfirmNew (input only): make a new registry person even though it
+	// looks like an existing one (otherwise 409 with the candidates).
+	ConfirmNew bool `json:"confirm_new,omitempty"`
 }
 
 // CaseMeasureDTO is a preventive measure.
@@ -233,7 +236,7 @@ func (s *Server) caseViewDTO(v *casefile.View, lang string) CaseDTO {
 	}
 	d.Accused = []CaseAccusedDTO{}
 	for _, x := range v.Accused {
-		a := CaseAccusedDTO{ID: x.ID, Person: CasePersonDTO{x.Person.Name, x.Person.Sex, x.Person.BirthYear, x.Person.IDNumber, x.Person.PersonID},
+		a := CaseAccusedDTO{ID: x.ID, Person: CasePersonDTO{Name: x.Person.Name, Sex: x.Person.Sex, BirthYear: x.Person.BirthYear, IDNumber: x.Person.IDNumber, PersonID: x.Person.PersonID},
 			Charges: caseChargeDTOs(x.Charges), Category: string(x.Category), ChargeNumber: x.ChargeNumber, ChargedOn: x.ChargedOn, Status: string(x.Status),
 			Ground: x.StatusGround, Verdict: x.Verdict, SentenceType: x.SentenceType, SentenceMonths: x.SentenceMonths, Measures: []CaseMeasureDTO{}}
 		for _, m := range v.Measures {
@@ -244,7 +247,7 @@ func (s *Server) caseViewDTO(v *casefile.View, lang string) CaseDTO {
 		d.Accused = append(d.Accused, a)
 	}
 	for _, p := range v.Parties {
-		d.Parties = append(d.Parties, map[string]any{"id": p.ID, "role": p.Role, "person": CasePersonDTO{p.Person.Name, p.Person.Sex, p.Person.BirthYear, p.Person.IDNumber, p.Person.PersonID},
+		d.Parties = append(d.Parties, map[string]any{"id": p.ID, "role": p.Role, "person": CasePersonDTO{Name: p.Person.Name, Sex: p.Person.Sex, BirthYear: p.Person.BirthYear, IDNumber: p.Person.IDNumber, PersonID: p.Person.PersonID},
 			"rescued": p.Rescued, "rescued_on": datePtr(p.RescuedOn)})
 	}
 	for _, k := range v.Clocks {
@@ -470,8 +473,8 @@ func (s *Server) caseAccused(w http.ResponseWriter, r *http.Request) error {
 	if b.Version == nil {
 		p.Add("version", "error.required")
 	}
-	in := casefile.AccusedInput{Person: casefile.PersonInput{Name: b.Person.Name, Sex: b.Person.Sex, BirthYear: b.Person.BirthYear, IDNumber: b.Person.IDNumber, PersonID: b.Person.PersonID},
-		Charges: caseCharges(b.Charges), DocumentNumber: b.DocumentNumber, DocumentDate: optDate(b.DocumentDate, "document_date", &p), Signer: b.Signer}
+	in := casefile.AccusedInput{Person: casefile.PersonInput{Name: b.Person.Name, Sex: b.Person.Sex, BirthYear: b.Person.BirthYear, IDNumber: b.Person.IDNumber, PersonID: b.Person.PersonID,
+		ConfirmNew: b.Person.ConfirmNew}, Charges: caseCharges(b.Charges), DocumentNumber: b.DocumentNumber, DocumentDate: optDate(b.DocumentDate, "document_date", &p), Signer: b.Signer}
 	if err := p.Err(); err != nil {
 		return err
 	}
@@ -601,7 +604,7 @@ func (s *Server) caseParty(w http.ResponseWriter, r *http.Request) error {
 		p.Add("version", "error.required")
 	}
 	in := casefile.PartyInput{Role: b.Role, Person: casefile.PersonInput{Name: b.Person.Name, Sex: b.Person.Sex, BirthYear: b.Person.BirthYear,
-		IDNumber: b.Person.IDNumber, PersonID: b.Person.PersonID}, Rescued: b.Rescued, RescuedOn: optDate(b.RescuedOn, "rescued_on", &p)}
+		IDNumber: b.Person.IDNumber, PersonID: b.Person.PersonID, ConfirmNew: b.Person.ConfirmNew}, Rescued: b.Rescued, RescuedOn: optDate(b.RescuedOn, "rescued_on", &p)}
 	if err := p.Err(); err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func (s *Service) registryPerson(ctx context.Context, p *ctip.Problems, c *Case,
 // registryInput is a case's person as registry input, the ID number as the
 // document it is (person.DocumentOf).
 func registryInput(x Person) person.Input {
-	in := person.Input{FullName: x.Name, Sex: x.Sex, BirthYear: x.BirthYear}
+	in := person.Input{FullName: x.Name, Sex: x.Sex, BirthYear: x.BirthYear, ConfirmNew: x.ConfirmNew}
 	if d, ok := person.DocumentOf(x.IDNumber); ok && d.Kind == person.DocCitizenID {
 		in.IDNumber = d.Number
 	} else if ok {
@@ -150,11 +150,14 @@ func (s *Service) backfillOne(ctx context.Context, a *ctip.Actor, ph Placeholder
 	if ph.Table == "case_parties" {
 		role = ph.Role
 	}
+	// Records from before the registry are linked as they are (no duplicate
+	// check: duplicates are merged on the person pages afterwards).
+	ph.Person.ConfirmNew = true
 	rl, err := s.Registry.NewForRecord(ctx, registryInput(ph.Person), "case", ph.CaseID.String(), role, ph.UnitID)
 	if ctip.IsKind(err, ctip.Invalid) {
 		// Keep what validates: the name alone (the row keeps the rest).
 		ph.KeepIDNumber = ph.Person.IDNumber != ""
-		rl, err = s.Registry.NewForRecord(ctx, person.Input{FullName: ph.Person.Name, Sex: ph.Person.Sex}, "case", ph.CaseID.String(), role, ph.UnitID)
+		rl, err = s.Registry.NewForRecord(ctx, person.Input{FullName: ph.Person.Name, Sex: ph.Person.Sex, ConfirmNew: true}, "case", ph.CaseID.String(), role, ph.UnitID)
 		if ctip.IsKind(err, ctip.Invalid) {
 			return false, nil
 		}

@@ -1021,11 +1021,12 @@ func (s *Service) caseChargesCategory(c *Case) legal.Category {
 
 // PersonInput is a person as entered.
 type PersonInput struct {
-	Name      string
-	Sex       string
-	BirthYear int
-	IDNumber  string
-	PersonID  ctip.NullID
+	Name       string
+	Sex        string
+	BirthYear  int
+	IDNumber   string
+	PersonID   ctip.NullID
+	ConfirmNew bool // a new registry person even if it looks like an existing one
 }
 
 func (s *Service) person(p *ctip.Problems, in PersonInput) Person {

@@ -132,6 +132,9 @@ type Person struct {
 	BirthYear int    // 0 unknown
 	IDNumber  string
 	PersonID  ctip.NullID // the registry record
+	// ConfirmNew (input only): the details make a new registry person even
+	// if they look like an existing one (person.DuplicateError otherwise).
+	ConfirmNew bool
 }
 
 // LogValue keeps names and ID numbers out of logs.

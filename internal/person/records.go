@@ -91,6 +91,10 @@ func (s *Service) PickForRecord(ctx context.Context, field string, personID ctip
 	}
 	var pr ctip.Problems
 	p, err := s.Store.GetPerson(ctx, personID)
+	if err == nil && p.MergedInto.Valid {
+		// A merged record: the link goes to the record it was merged into.
+		p, err = s.Store.GetPerson(ctx, p.MergedInto.ID)
+	}
 	if err != nil && !ctip.IsKind(err, ctip.NotFound) {
 		return nil, err
 	}
@@ -157,6 +161,18 @@ func (s *Service) NewForRecord(ctx context.Context, in Input, recordType, record
 		team[0].Reason = TeamShare
 	}
 	p.RetainUntil = s.retention().RetainUntil([]string{role}, s.today(), false)
+	if !in.ConfirmNew {
+		// Like Create: a record that looks like an existing one is refused
+		// with the candidates the actor may see; the user picks one or
+		// confirms that the person is new.
+		dups, err := s.DuplicatesOf(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(dups) > 0 {
+			return nil, &DuplicateError{Candidates: dups}
+		}
+	}
 	rl := &RecordLink{New: p, Team: team, Protected: p.Protected, Sex: p.Sex, BirthYear: p.BirthYear,
 		Link: Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now}}
 	rl.fill(p)
@@ -218,6 +234,15 @@ func (s *Service) CreateLinked(ctx context.Context, in Input, recordType, record
 		return nil, err
 	}
 	p.RetainUntil = s.retention().RetainUntil([]string{role}, s.today(), false)
+	if !in.ConfirmNew {
+		dups, err := s.DuplicatesOf(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		if len(dups) > 0 {
+			return nil, &DuplicateError{Candidates: dups}
+		}
+	}
 	l := Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: p.CreatedAt}
 	au := ctip.NewAuditEvent(a, p.CreatedAt, "person.create", "person", p.ID)
 	au.Fields = append(filledFields(p), recordType+":"+recordID, "role:"+role)

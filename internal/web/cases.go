@@ -595,11 +595,14 @@ type caseAccusedData struct {
 	// without one, the details entered make a new registry person.
 	Picked   *person.View
 	LinkKind string // the search page's link target: case_accused, case_party
+	// Duplicates are registry persons that look like the details entered:
+	// pick one, or confirm that the person is new.
+	Duplicates []person.Duplicate
 }
 
-func (s *Server) caseSubPage(w http.ResponseWriter, r *http.Request, status int, tmpl, titleKey string, v *casefile.View, f *Form) error {
+func (s *Server) caseSubPage(w http.ResponseWriter, r *http.Request, status int, tmpl, titleKey string, v *casefile.View, f *Form, dups ...person.Duplicate) error {
 	data := &caseAccusedData{V: v, Choices: s.caseChoices(r), ChargeRows: []int{0, 1, 2}, Today: ctip.DateOf(s.Clock.Now()),
-		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes, LinkKind: linkCaseAccused}
+		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes, LinkKind: linkCaseAccused, Duplicates: dups}
 	if tmpl == "case_party" {
 		data.LinkKind = linkCaseParty
 	}
@@ -646,7 +649,8 @@ func (s *Server) caseAccusedForm(w http.ResponseWriter, r *http.Request) error {
 
 func personInput(r *http.Request) casefile.PersonInput {
 	by, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue("birth_year")))
-	in := casefile.PersonInput{Name: r.PostFormValue("name"), Sex: r.PostFormValue("sex"), BirthYear: by, IDNumber: r.PostFormValue("id_number")}
+	in := casefile.PersonInput{Name: r.PostFormValue("name"), Sex: r.PostFormValue("sex"), BirthYear: by, IDNumber: r.PostFormValue("id_number"),
+		ConfirmNew: r.PostFormValue("confirm_new") != ""}
 	if v := strings.TrimSpace(r.PostFormValue("person_id")); v != "" {
 		id, err := ctip.ParseID(v)
 		if err != nil {
@@ -690,7 +694,7 @@ func (s *Server) subFail(w http.ResponseWriter, r *http.Request, id ctip.ID, err
 	if ctip.IsKind(err, ctip.Conflict) {
 		f.Values.Set("version", strconv.Itoa(v.Case.Version))
 	}
-	return s.caseSubPage(w, r, httpStatusFor(err), tmpl, title, v, f)
+	return s.caseSubPage(w, r, httpStatusFor(err), tmpl, title, v, f, duplicatesOf(err)...)
 }
 
 func (s *Server) accusedTarget(r *http.Request) (*casefile.View, *casefile.Accused, string, error) {
