@@ -105,6 +105,10 @@ func TestCasePersonsAreRegistryPersons(t *testing.T) {
 		if !vp.Person.Protected || vp.ShowIdentity || vp.Person.Pseudonym == "" || pt.Person.Name != vp.Person.Pseudonym || pt.Person.IDNumber != "" {
 			t.Fatalf("victim party: case keeps %+v; registry %+v", pt.Person, vp.Person)
 		}
+		// The victim's team: the case's unit as owner (it recorded the identity), no unit joined through the link.
+		if n := f.count(`SELECT COUNT(*) FROM person_team WHERE person_id = $1 AND reason = 'investigating'`, vp.Person.ID); n != 0 {
+			t.Errorf("the link put %d units on the victim's team", n)
+		}
 		// The investigators (the case's unit, victim.identity) reveal with a reason, like any victim.
 		rv, err := ps.Reveal(f.as("dtv2"), pt.Person.PersonID.ID, "Lấy lời khai bị hại trong vụ án")
 		if err != nil || rv.Person.Identity.FullName != "Lò Thị Xuân Mai" {

@@ -104,7 +104,10 @@ func (s *Service) PickForRecord(ctx context.Context, field string, personID ctip
 		return nil, pr.Err()
 	}
 	now := s.now()
-	rl := &RecordLink{Link: Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now},
+	// A victim linked to a case gains the case's assigned officers on the
+	// team (Person.CaseOfficers), not the case's whole unit (as link-case).
+	noTeam := recordType == "case" && (role == RoleVictim || role == RoleBeingIdentified)
+	rl := &RecordLink{Link: Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now, NoTeam: noTeam},
 		Protected: p.Protected || slices.Contains(ProtectedRoles, role), Sex: p.Sex, BirthYear: p.BirthYear}
 	rl.fill(p)
 	return rl, nil
@@ -174,7 +177,8 @@ func (s *Service) NewForRecord(ctx context.Context, in Input, recordType, record
 		}
 	}
 	rl := &RecordLink{New: p, Team: team, Protected: p.Protected, Sex: p.Sex, BirthYear: p.BirthYear,
-		Link: Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now}}
+		Link: Link{PersonID: p.ID, RecordType: recordType, RecordID: recordID, Role: role, UnitID: unit, CreatedAt: now,
+			NoTeam: recordType == "case" && (role == RoleVictim || role == RoleBeingIdentified)}}
 	rl.fill(p)
 	return rl, nil
 }
