@@ -17,7 +17,6 @@ import (
 	"ctip/internal/config"
 	"ctip/internal/httpx"
 	"ctip/internal/jobs"
-	"ctip/internal/store"
 	"ctip/internal/web"
 )
 
@@ -139,7 +138,5 @@ func (a *app) jobs() []jobs.Job {
 		{Name: "auth.cleanup", Every: time.Hour, Run: a.auth.Cleanup},
 		{Name: "persons.purge", Every: 24 * time.Hour, Run: a.purgePersons},
 		{Name: "cases.remind", Every: time.Hour, Run: a.remindCases},
-		// SQLite's planner statistics (PRAGMA optimize); PostgreSQL's are autovacuum's.
-		{Name: "store.optimize", Every: store.OptimizeEvery, Timeout: 5 * time.Minute, Run: a.db.Optimize},
 	}
 }

@@ -113,7 +113,6 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		}
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
-		r.SetConnMaxLifetime(OptimizeEvery) // readers load new statistics when they open (optimize.go)
 		db.w, db.r = w, r
 		if db.ckpt, err = startCheckpointer(sqliteDSN(path, false)); err != nil {
 			db.Close()
@@ -161,7 +160,6 @@ func (db *DB) Close() error {
 	if db.ckpt != nil {
 		db.ckpt.stop()
 	}
-	db.optimizeOnClose()
 	var err error
 	if db.r != nil && db.r != db.w {
 		err = db.r.Close()
