@@ -456,3 +456,142 @@ func TestAuditFilterVocabulary(t *testing.T) {
 		}
 	})
 }
+
+// TestConfirmationPages: closing a victim file, withdrawing a consent and
+// revoking one's own session or token show a page first (GET) and happen
+// only with its confirmation (POST confirm=yes); without it the POST is sent
+// to the page and nothing changes. Irreversible case and intake decisions
+// require the "I confirm" box, checked by the server.
+func TestConfirmationPages(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		fx := h.personFixture()
+		vs := h.login(auth.RoleVictimSupport)
+		vid := fx.victim.String()
+		closedOn := func() (d string) {
+			h.app.db.QueryRow(t0(), `SELECT COALESCE(CAST(closed_on AS TEXT), '') FROM victims WHERE id = $1`, fx.victim).Scan(&d)
+			return d
+		}
+		// Victim file: the page's form goes to the confirmation page.
+		if b := vs.get("/victims/" + vid).text(); !strings.Contains(b, `action="/victims/`+vid+`/close"`) {
+			t.Error("the victim page does not lead to the confirmation page")
+		}
+		r := vs.postForm("/victims/"+vid+"/act/close", url.Values{"close_reason": {"transferred"}, "version": {"1"}})
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/victims/"+vid+"/close?") || closedOn() != "" {
+			t.Fatalf("unconfirmed close: %d %q closed %q", r.StatusCode, r.Header.Get("Location"), closedOn())
+		}
+		r = vs.get(r.Header.Get("Location"))
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), fx.pseudonym) || !strings.Contains(r.text(), "Chuyển hồ sơ") ||
+			!strings.Contains(r.text(), `name="confirm" value="yes"`) || !strings.Contains(r.text(), "xóa tự động sau ngày") {
+			t.Errorf("close confirmation page: %d", r.StatusCode)
+		}
+		noSecret(t, "close confirmation", r.text())
+		if r := vs.get("/victims/" + vid + "/close?close_reason=vanished"); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "Lý do kết thúc: ") {
+			t.Errorf("bad reason: %d", r.StatusCode)
+		}
+		if r := h.login(auth.RoleInvestigator).get("/victims/" + vid + "/close?close_reason=transferred"); r.StatusCode != http.StatusForbidden {
+			t.Errorf("investigator opens the close page: %d", r.StatusCode)
+		}
+		var version int
+		h.app.db.QueryRow(t0(), `SELECT version FROM victims WHERE id = $1`, fx.victim).Scan(&version)
+		r = vs.postForm("/victims/"+vid+"/act/close", url.Values{"close_reason": {"transferred"}, "version": {itoa(version)}, "confirm": {"yes"}})
+		if r.StatusCode != http.StatusSeeOther || closedOn() == "" {
+			t.Errorf("confirmed close: %d closed %q", r.StatusCode, closedOn())
+		}
+
+		// Consent withdrawal.
+		inv := h.login(auth.RoleInvestigator)
+		cid, err := h.app.persons.AddConsent(h.actorCtx(auth.RoleInvestigator), fx.suspect, person.ConsentSharing, "Trung tâm trợ giúp pháp lý tỉnh", ctip.DateOf(h.clock.Now()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		withdrawn := func() (n int) {
+			h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM person_consents WHERE id = $1 AND withdrawn_on IS NOT NULL`, cid).Scan(&n)
+			return n
+		}
+		pid := fx.suspect.String()
+		if b := inv.get("/persons/" + pid).text(); !strings.Contains(b, "/persons/"+pid+"/withdraw?consent_id="+cid.String()) {
+			t.Error("the person page does not lead to the withdrawal page")
+		}
+		r = inv.postForm("/persons/"+pid+"/act/withdraw", url.Values{"consent_id": {cid.String()}})
+		if r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/persons/"+pid+"/withdraw?consent_id="+cid.String() || withdrawn() != 0 {
+			t.Fatalf("unconfirmed withdrawal: %d %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := inv.get(r.Header.Get("Location")); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Trung tâm trợ giúp pháp lý tỉnh") ||
+			!strings.Contains(r.text(), "không hoàn tác") {
+			t.Errorf("withdrawal page: %d", r.StatusCode)
+		}
+		if r := inv.postForm("/persons/"+pid+"/act/withdraw", url.Values{"consent_id": {cid.String()}, "confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther || withdrawn() != 1 {
+			t.Errorf("confirmed withdrawal: %d", r.StatusCode)
+		}
+		if r := inv.get("/persons/" + pid + "/withdraw?consent_id=" + cid.String()); r.StatusCode != http.StatusNotFound {
+			t.Errorf("a withdrawn consent's page: %d", r.StatusCode)
+		}
+
+		// One's own token and session on /account.
+		c := h.login(auth.RoleAnalyst)
+		tok := h.newTokenID(auth.RoleAnalyst)
+		revoked := func() (n int) {
+			h.app.db.QueryRow(t0(), `SELECT COUNT(*) FROM api_tokens WHERE id = $1 AND revoked_at IS NOT NULL`, tok).Scan(&n)
+			return n
+		}
+		if b := c.get("/account").text(); !strings.Contains(b, `href="/account/tokens/`+tok+`/revoke"`) {
+			t.Error("/account does not link to the token's confirmation page")
+		}
+		if r := c.postForm("/account/tokens/"+tok+"/revoke", url.Values{}); r.StatusCode != http.StatusSeeOther || r.Header.Get("Location") != "/account/tokens/"+tok+"/revoke" || revoked() != 0 {
+			t.Errorf("unconfirmed token revoke: %d %q", r.StatusCode, r.Header.Get("Location"))
+		}
+		if r := c.get("/account/tokens/" + tok + "/revoke"); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "to revoke") {
+			t.Errorf("token page: %d", r.StatusCode)
+		}
+		if r := h.login(auth.RoleAuditor).get("/account/tokens/" + tok + "/revoke"); r.StatusCode != http.StatusNotFound {
+			t.Errorf("another user's token page: %d", r.StatusCode)
+		}
+		if r := c.postForm("/account/tokens/"+tok+"/revoke", url.Values{"confirm": {"yes"}}); r.StatusCode != http.StatusSeeOther || revoked() != 1 {
+			t.Errorf("confirmed token revoke: %d", r.StatusCode)
+		}
+		other := h.login(auth.RoleAnalyst)
+		sid := h.lastSession(auth.RoleAnalyst)
+		if r := c.postForm("/account/sessions/"+sid+"/revoke", url.Values{}); r.StatusCode != http.StatusSeeOther || other.get("/account").StatusCode != http.StatusOK {
+			t.Errorf("unconfirmed session revoke: %d", r.StatusCode)
+		}
+		if r := c.get("/account/sessions/" + sid + "/revoke"); r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Kết thúc phiên đăng nhập này?") {
+			t.Errorf("session page: %d", r.StatusCode)
+		}
+		c.postForm("/account/sessions/"+sid+"/revoke", url.Values{"confirm": {"yes"}})
+		if r := other.get("/account"); r.StatusCode != http.StatusSeeOther {
+			t.Errorf("the revoked session still works: %d", r.StatusCode)
+		}
+
+		// Irreversible decisions on their own form pages: the box is required.
+		lead := h.login(auth.RoleLeader)
+		form := lead.get("/intake/" + h.item.ID.String() + "/act/not_prosecute").text()
+		if !strings.Contains(form, `name="confirm" value="yes"`) {
+			t.Error("the not-prosecute form has no confirmation box")
+		}
+		if b := lead.get("/intake/" + h.item.ID.String() + "/act/transfer").text(); strings.Contains(b, `name="confirm"`) {
+			t.Error("the transfer form asks for a confirmation")
+		}
+		r = lead.postForm("/intake/"+h.item.ID.String()+"/act/not_prosecute", url.Values{"version": {"1"}, "document_number": {"01/QĐ"},
+			"document_date": {ctip.DateOf(h.clock.Now()).String()}, "signer": {"Trưởng phòng"}, "ground": {"no_crime"}})
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "Xác nhận: Hãy đánh dấu ô xác nhận") {
+			t.Errorf("not_prosecute without the box: %d", r.StatusCode)
+		}
+		var status string
+		h.app.db.QueryRow(t0(), `SELECT status FROM intake_items WHERE id = $1`, h.item.ID).Scan(&status)
+		if status != "received" {
+			t.Errorf("the item moved to %s without confirmation", status)
+		}
+		cf := h.caseFixture()
+		cinv := h.login(auth.RoleInvestigator)
+		cpath := "/cases/" + cf.c.ID.String() + "/act/terminate"
+		if b := cinv.get(cpath).text(); !strings.Contains(b, `name="confirm" value="yes"`) {
+			t.Error("the terminate form has no confirmation box")
+		}
+		r = cinv.postForm(cpath, url.Values{"version": {itoa(cf.c.Version)}, "document_number": {"09/QĐ"}, "document_date": {ctip.DateOf(h.clock.Now()).String()},
+			"signer": {"Thủ trưởng"}, "ground": {casefile.TerminateGrounds[0]}})
+		h.app.db.QueryRow(t0(), `SELECT stage FROM cases WHERE id = $1`, cf.c.ID).Scan(&status)
+		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "Xác nhận: Hãy đánh dấu ô xác nhận") || status != string(cf.c.Stage) {
+			t.Errorf("terminate without the box: %d, stage %s", r.StatusCode, status)
+		}
+	})
+}

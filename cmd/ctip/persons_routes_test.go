@@ -38,6 +38,7 @@ func init() {
 	// province-wide under the pseudonym); a victim's person page is outside
 	// their scope, so this door only serves protected persons in their scope.
 	allow("POST /persons/{id}/break-glass")
+	allow("GET /persons/{id}/withdraw", personWr...)
 	allow("POST /persons/{id}/act/{action}", personWr...)
 	allow("POST /persons/{id}/export", auth.RoleVictimSupport) // export permission, identity shown
 	allow("POST /persons/{id}/link", personWr...)
@@ -51,6 +52,7 @@ func init() {
 	allow("GET /victims/{id}", victimRd...)
 	allow("POST /victims/{id}/reveal", auth.RoleVictimSupport) // others: 404, whatever the role
 	allow("POST /victims/{id}/break-glass", auth.RoleLeader)
+	allow("GET /victims/{id}/close", victimWr...)
 	allow("POST /victims/{id}/act/{action}", victimWr...)
 	// Linking a file to a case: who may already see the identity (the team
 	// with victim.identity) or a leader who may break the glass; the PC02
@@ -102,6 +104,16 @@ func init() {
 			id = fx.victimPerson.String()
 		}
 		p := strings.ReplaceAll(pattern, "{id}", id)
+		switch {
+		case strings.HasSuffix(pattern, "/close"):
+			return p + "?close_reason=transferred"
+		case strings.HasSuffix(pattern, "/withdraw"): // a consent to withdraw
+			cid, err := h.app.persons.AddConsent(h.actorCtx(auth.RoleInvestigator), fx.suspect, person.ConsentSharing, "Trung tâm trợ giúp pháp lý", ctip.DateOf(h.clock.Now()))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			return p + "?consent_id=" + cid.String()
+		}
 		action := "role"
 		if strings.Contains(pattern, "victims/") {
 			action = "followup"

@@ -41,7 +41,7 @@ func init() {
 		"GET /account/totp", "POST /account/totp", "GET /account/totp/qr"} {
 		allow(r, signed...)
 	}
-	for _, r := range []string{"GET /{$}", "GET /places/communes", "GET /account", "GET /notifications", "POST /notifications/read", "POST /account/sessions/{id}/revoke",
+	for _, r := range []string{"GET /{$}", "GET /places/communes", "GET /account", "GET /notifications", "POST /notifications/read", "GET /account/sessions/{id}/revoke", "POST /account/sessions/{id}/revoke", "GET /account/tokens/{id}/revoke",
 		"POST /account/tokens", "POST /account/tokens/{id}/revoke", "GET /api/v1/me", "GET /api/v1/units"} {
 		allow(r, signed...)
 	}
@@ -101,6 +101,14 @@ var routePrep = map[string]func(h *harness, role, pattern string) (path string, 
 	"POST /account/tokens/{id}/revoke": func(h *harness, role, p string) (string, bool) {
 		return strings.Replace(p, "{id}", h.newTokenID(role), 1), false
 	},
+	// The confirmation pages of one's own session and token.
+	"GET /account/sessions/{id}/revoke": func(h *harness, role, p string) (string, bool) {
+		h.login(role)
+		return strings.Replace(p, "{id}", h.lastSession(role), 1), true
+	},
+	"GET /account/tokens/{id}/revoke": func(h *harness, role, p string) (string, bool) {
+		return strings.Replace(p, "{id}", h.newTokenID(role), 1), false
+	},
 	"DELETE /api/v1/intake/{id}/attachments/{att}": func(h *harness, role, p string) (string, bool) {
 		return h.fill(p, h.attachment()), false // each role deletes its own copy
 	},
@@ -110,6 +118,14 @@ var routePrep = map[string]func(h *harness, role, pattern string) (path string, 
 func (h *harness) fill(pattern string, att string) string {
 	if fill := adminFill(h, pattern); fill != "" {
 		return fill
+	}
+	// The render test opens one's own confirmation pages as the first
+	// signed-in role (the administrator).
+	switch pattern {
+	case "/account/sessions/{id}/revoke":
+		return "/account/sessions/" + h.lastSession(auth.RoleAdmin) + "/revoke"
+	case "/account/tokens/{id}/revoke":
+		return "/account/tokens/" + h.newTokenID(auth.RoleAdmin) + "/revoke"
 	}
 	p := strings.TrimSuffix(pattern, "{$}")
 	p = strings.ReplaceAll(p, "{id}", h.item.ID.String())

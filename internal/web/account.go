@@ -37,6 +37,9 @@ func (s *Server) revokeOwnSession(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
+	if !confirmed(r) {
+		return s.backToConfirm(w, r, r.URL.Path)
+	}
 	if err := s.Auth.RevokeSession(r.Context(), id); err != nil {
 		return err
 	}
@@ -65,6 +68,9 @@ func (s *Server) revokeOwnToken(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
+	}
+	if !confirmed(r) {
+		return s.backToConfirm(w, r, r.URL.Path)
 	}
 	if err := s.Auth.RevokeToken(r.Context(), id); err != nil {
 		return err

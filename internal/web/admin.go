@@ -9,6 +9,7 @@ import (
 	"ctip"
 	"ctip/internal/auth"
 	"ctip/internal/httpx"
+	"ctip/internal/intake"
 )
 
 // adminRoutes are the administration pages (units, users, sessions, tokens)
@@ -74,6 +75,21 @@ func (s *Server) setFormError(f *Form, lang string, err error, labels map[string
 // confirmed reports whether a destructive POST carries the explicit
 // confirmation of its confirmation page.
 func confirmed(r *http.Request) bool { return r.PostFormValue("confirm") == "yes" }
+
+// Decisions that cannot be undone in the system: their forms already show
+// the decision before it is recorded, and the server requires the "I
+// confirm" box ticked (the browser's dialog is only a convenience).
+var (
+	caseConfirm   = map[string]bool{"terminate": true, "accused_terminate": true, "judge": true, "finalize": true}
+	intakeConfirm = map[intake.Action]bool{intake.ActNotProsecute: true, intake.ActSuspend: true}
+)
+
+// requireConfirm asks for the confirmation box of an irreversible decision.
+func requireConfirm(r *http.Request, p *ctip.Problems) {
+	if !confirmed(r) {
+		p.Add("confirm_decision", "confirm.required")
+	}
+}
 
 // adminBack keeps a "back to" address on the administration pages.
 func adminBack(v, def string) string {

@@ -407,6 +407,7 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) error {
 // caseActionData is the decision form: a stage action, an accused's
 // suspension/termination/resumption, a measure's extension or end.
 type caseActionData struct {
+	Confirm  bool // an irreversible decision: the form asks for an explicit confirmation
 	V        *casefile.View
 	Kind     string // "stage", "accused", "measure"
 	Action   string
@@ -431,7 +432,7 @@ type caseActionData struct {
 }
 
 func (s *Server) caseActionPage(w http.ResponseWriter, r *http.Request, status int, v *casefile.View, data *caseActionData, f *Form) error {
-	data.V, data.Today = v, ctip.DateOf(s.Clock.Now())
+	data.V, data.Today, data.Confirm = v, ctip.DateOf(s.Clock.Now()), caseConfirm[data.Action]
 	if data.MaxUnits == nil {
 		data.MaxUnits = []int{1, 2, 3, 4}
 		if data.Days {
@@ -569,6 +570,9 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request) error {
 	}
 	var pr ctip.Problems
 	in := actionInput(r, &pr)
+	if caseConfirm[string(act)] {
+		requireConfirm(r, &pr)
+	}
 	if len(pr) == 0 {
 		_, err = s.Cases.Do(r.Context(), id, formInt(r, "version"), act, in)
 		if err == nil {
@@ -746,6 +750,9 @@ func (s *Server) caseAccusedOp(w http.ResponseWriter, r *http.Request) error {
 	}
 	var pr ctip.Problems
 	in := actionInput(r, &pr)
+	if caseConfirm["accused_"+op] {
+		requireConfirm(r, &pr)
+	}
 	if len(pr) == 0 {
 		if _, err = s.Cases.AccusedAction(r.Context(), v.Case.ID, formInt(r, "version"), x.ID, op, in); err == nil {
 			return s.redirect(w, r, "/cases/"+v.Case.ID.String()+"#accused", "flash.action_done")

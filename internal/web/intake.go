@@ -377,10 +377,11 @@ type actionData struct {
 	Officers []*auth.User
 	Grounds  []string
 	Today    ctip.Date
+	Confirm  bool // an irreversible decision: the form asks for an explicit confirmation
 }
 
 func (s *Server) actionPage(w http.ResponseWriter, r *http.Request, status int, v *intake.View, act intake.Action, f *Form) error {
-	data := &actionData{V: v, Action: act, Rule: intake.Rules[act], Today: ctip.DateOf(s.Clock.Now())}
+	data := &actionData{V: v, Action: act, Rule: intake.Rules[act], Today: ctip.DateOf(s.Clock.Now()), Confirm: intakeConfirm[act]}
 	switch act {
 	case intake.ActTransfer:
 		all, err := s.Auth.Units(r.Context())
@@ -447,6 +448,9 @@ func (s *Server) intakeAction(w http.ResponseWriter, r *http.Request) error {
 		DocumentNumber: r.PostFormValue("document_number"), DocumentDate: formDate(r, "document_date", &pr),
 		Signer: r.PostFormValue("signer"), Months: formInt(r, "months"), RequestedOn: formDate(r, "requested_on", &pr),
 		Ground: r.PostFormValue("ground"),
+	}
+	if intakeConfirm[act] {
+		requireConfirm(r, &pr)
 	}
 	if len(pr) == 0 {
 		_, err = s.Intake.Do(r.Context(), id, formInt(r, "version"), act, in)

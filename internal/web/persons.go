@@ -33,6 +33,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		perm("POST", "/persons/{id}/edit", ctip.PermPersonRead, s.personUpdate),
 		perm("POST", "/persons/{id}/reveal", ctip.PermPersonRead, s.personReveal),
 		perm("POST", "/persons/{id}/break-glass", ctip.PermBreakGlass, s.personBreakGlass),
+		perm("GET", "/persons/{id}/withdraw", ctip.PermPersonRead, s.personWithdrawForm),
 		perm("POST", "/persons/{id}/act/{action}", ctip.PermPersonRead, s.personAct),
 		perm("POST", "/persons/{id}/export", ctip.PermPersonExport, s.personExport),
 		perm("POST", "/persons/{id}/link", ctip.PermPersonRead, s.personLink),
@@ -47,6 +48,7 @@ func (s *Server) personRoutes() []httpx.Route {
 		// As the API: not entitled, whatever the role, is 404 (the service decides).
 		{Method: "POST", Pattern: "/victims/{id}/reveal", Access: httpx.Signed, Handler: s.victimReveal},
 		perm("POST", "/victims/{id}/break-glass", ctip.PermBreakGlass, s.victimBreakGlass),
+		perm("GET", "/victims/{id}/close", ctip.PermVictimWrite, s.victimCloseForm),
 		perm("POST", "/victims/{id}/act/{action}", ctip.PermVictimWrite, s.victimAct),
 		perm("POST", "/victims/{id}/link-case", ctip.PermVictimRead, s.victimLinkCase),
 	}
@@ -521,6 +523,9 @@ func (s *Server) personAct(w http.ResponseWriter, r *http.Request) error {
 			_, err = s.Persons.AddConsent(ctx, id, r.PostFormValue("purpose"), r.PostFormValue("recipient"), d)
 		}
 	case "withdraw":
+		if !confirmed(r) {
+			return s.backToConfirm(w, r, "/persons/"+id.String()+"/withdraw", "consent_id")
+		}
 		cid := formID(r, "consent_id", &pr)
 		if err = pr.Err(); err == nil {
 			err = s.Persons.WithdrawConsent(ctx, id, cid.ID)
@@ -1037,6 +1042,9 @@ func (s *Server) victimAct(w http.ResponseWriter, r *http.Request) error {
 			_, err = s.Victims.AddProtection(ctx, id, in)
 		}
 	case "close":
+		if !confirmed(r) {
+			return s.backToConfirm(w, r, "/victims/"+id.String()+"/close", "close_reason", "closed_on", "version")
+		}
 		d := formDate(r, "closed_on", &pr)
 		if err = pr.Err(); err == nil {
 			_, err = s.Victims.Close(ctx, id, version, r.PostFormValue("close_reason"), d)

@@ -38,8 +38,10 @@ func (s *Server) Routes() []httpx.Route {
 		r("GET", "/account", signed, s.account),
 		r("GET", "/notifications", signed, s.notifications),
 		r("POST", "/notifications/read", signed, s.notificationsRead),
+		r("GET", "/account/sessions/{id}/revoke", signed, s.revokeOwnSessionForm),
 		r("POST", "/account/sessions/{id}/revoke", signed, s.revokeOwnSession),
 		r("POST", "/account/tokens", signed, s.createOwnToken),
+		r("GET", "/account/tokens/{id}/revoke", signed, s.revokeOwnTokenForm),
 		r("POST", "/account/tokens/{id}/revoke", signed, s.revokeOwnToken),
 
 		perm("GET", "/intake", ctip.PermIntakeRead, s.intakeList),
