@@ -35,4 +35,7 @@ type Page[T any] struct {
 	Total  int
 	Limit  int
 	Offset int
+	// Capped: counting stopped at the list's cap, Total is a lower bound
+	// (lists too large to count on every page view, e.g. the person registry).
+	Capped bool
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -592,6 +593,51 @@ func TestConfirmationPages(t *testing.T) {
 		h.app.db.QueryRow(t0(), `SELECT stage FROM cases WHERE id = $1`, cf.c.ID).Scan(&status)
 		if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), "Xác nhận: Hãy đánh dấu ô xác nhận") || status != string(cf.c.Stage) {
 			t.Errorf("terminate without the box: %d, stage %s", r.StatusCode, status)
+		}
+	})
+}
+
+// TestPersonListCountCap: beyond person.ListCountCap matching persons the
+// list is not counted to the end: it says "more than", the API flags the
+// total as a lower bound; a narrower filter is counted exactly.
+func TestPersonListCountCap(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		h.personFixture()
+		unit, user := h.units["PC02"].ID, h.users[auth.RoleInvestigator].ID
+		now := h.clock.Now()
+		for lo := 0; lo <= person.ListCountCap; lo += 200 {
+			var vals []string
+			var args []any
+			for i := lo; i < min(lo+200, person.ListCountCap+1); i++ {
+				n := len(args)
+				vals = append(vals, fmt.Sprintf("($%d, $%d, FALSE, 'male', 1990, FALSE, 1, $%d, $%d, $%d)", n+1, n+2, n+3, n+4, n+5))
+				at := now.Add(-time.Duration(i+1) * time.Hour)
+				args = append(args, ctip.NewID(), unit, user, at, at)
+			}
+			if _, err := h.app.db.Exec(t0(), `INSERT INTO persons (id, owner_unit_id, protected, sex, birth_year, watch, version, created_by, created_at, updated_at) VALUES `+
+				strings.Join(vals, ", "), args...); err != nil {
+				t.Fatal(err)
+			}
+		}
+		c := h.login(auth.RoleInvestigator)
+		r := c.get("/persons")
+		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Hơn 1.000 hồ sơ") || !strings.Contains(r.text(), "/ 1000+") {
+			i := strings.Index(r.text(), `id="count"`); t.Errorf("capped list: %d %.200s", r.StatusCode, r.text()[max(0, i):])
+		}
+		if n := listCount(t, c.get("/persons?role=recruiter")); n != "1" {
+			t.Errorf("a filter under the cap: %s", n)
+		}
+		var page struct {
+			Total       int  `json:"total"`
+			TotalCapped bool `json:"total_capped"`
+		}
+		decodeJSON(t, h.api(h.token(auth.RoleInvestigator), "GET", "/api/v1/persons?offset=975", nil), &page)
+		if page.Total != person.ListCountCap || !page.TotalCapped {
+			t.Errorf("API: %+v", page)
+		}
+		decodeJSON(t, h.api(h.token(auth.RoleInvestigator), "GET", "/api/v1/persons?role=recruiter", nil), &page)
+		if page.Total != 1 || page.TotalCapped {
+			t.Errorf("API filtered: %+v", page)
 		}
 	})
 }

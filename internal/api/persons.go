@@ -298,7 +298,7 @@ func (s *Server) personSearch(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, d)
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": page.Total, "limit": page.Limit, "offset": page.Offset})
+	return writeJSON(w, http.StatusOK, map[string]any{"items": out, "total": page.Total, "total_capped": page.Capped, "limit": page.Limit, "offset": page.Offset})
 }
 
 // hitsDTO converts hits.

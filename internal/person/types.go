@@ -363,6 +363,11 @@ type ListFilter struct {
 	UnitID ctip.NullID // the owning unit
 }
 
+// ListCountCap bounds the person list's count: a registry of a million
+// persons is not counted on every page view; beyond the cap the list says
+// "more than" and asks for a narrower filter (docs/PERFORMANCE.md).
+const ListCountCap = 1000
+
 // List sorts.
 const (
 	SortCreated = "created"

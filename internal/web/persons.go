@@ -308,6 +308,7 @@ func (s *Server) personList(w http.ResponseWriter, r *http.Request) error {
 		data.AgeBands[it.ID] = person.AgeBand(it.BirthYear, data.Today)
 	}
 	data.Pager = pager(q, preq, page.Total, "/persons")
+	data.Pager.Capped = page.Capped
 	return s.render(w, r, http.StatusOK, "person_list", p)
 }
 

@@ -613,6 +613,7 @@ func pageReq(q url.Values) ctip.PageRequest {
 type Pager struct {
 	Total, From, To, Page, Pages int
 	Prev, Next                   string
+	Capped                       bool // Total is a lower bound (see ctip.Page.Capped)
 }
 
 func pager(q url.Values, pr ctip.PageRequest, total int, base string) Pager {
