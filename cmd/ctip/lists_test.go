@@ -622,7 +622,8 @@ func TestPersonListCountCap(t *testing.T) {
 		c := h.login(auth.RoleInvestigator)
 		r := c.get("/persons")
 		if r.StatusCode != http.StatusOK || !strings.Contains(r.text(), "Hơn 1.000 hồ sơ") || !strings.Contains(r.text(), "/ 1000+") {
-			i := strings.Index(r.text(), `id="count"`); t.Errorf("capped list: %d %.200s", r.StatusCode, r.text()[max(0, i):])
+			i := strings.Index(r.text(), `id="count"`)
+			t.Errorf("capped list: %d %.200s", r.StatusCode, r.text()[max(0, i):])
 		}
 		if n := listCount(t, c.get("/persons?role=recruiter")); n != "1" {
 			t.Errorf("a filter under the cap: %s", n)
