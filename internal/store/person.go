@@ -495,8 +495,11 @@ func (db *DB) SearchPersons(ctx context.Context, q person.SearchQuery) ([]*perso
 	return db.loadPersons(ctx, ids, false)
 }
 
-// personScope turns a scope into SQL over persons p.
-func personScope(a *args, s ctip.Scope) string {
+// personScopeAs turns a scope into SQL over persons p: the team condition as a correlated EXISTS (walking persons
+// in an index order, probing each), or as IN (byIn: SQLite then reads the
+// unit's persons through persons_owner and person_team_unit, a "multi-index
+// OR", which is what counting a unit's list needs).
+func personScopeAs(a *args, s ctip.Scope, byIn bool) string {
 	if s.All {
 		return "TRUE"
 	}
@@ -507,7 +510,11 @@ func personScope(a *args, s ctip.Scope) string {
 			vs[i] = u
 		}
 		in := a.in(vs...)
-		ors = append(ors, "p.owner_unit_id IN "+in, "EXISTS (SELECT 1 FROM person_team t WHERE t.person_id = p.id AND t.unit_id IN "+in+")")
+		team := "EXISTS (SELECT 1 FROM person_team t WHERE t.person_id = p.id AND t.unit_id IN " + in + ")"
+		if byIn {
+			team = "p.id IN (SELECT t.person_id FROM person_team t WHERE t.unit_id IN " + in + ")"
+		}
+		ors = append(ors, "p.owner_unit_id IN "+in, team)
 	}
 	for _, sp := range s.SubtreePaths {
 		ors = append(ors, likePrefix("u.path", a.add(sp)))
@@ -523,32 +530,42 @@ func personScope(a *args, s ctip.Scope) string {
 // person_wanted (lifted_on, person_id), persons (watch, …) and (owner_unit_id,
 // created_at); the orders through persons (created_at) and (updated_at).
 func (db *DB) ListPersons(ctx context.Context, f person.ListFilter, scope ctip.Scope, protectedToo bool, pr ctip.PageRequest) (ctip.Page[*person.Person], error) {
-	var a args
-	conds := []string{personScope(&a, scope), "p.merged_into IS NULL"}
-	if !protectedToo {
-		conds = append(conds, "p.protected = FALSE")
+	build := func(a *args, byIn bool) string {
+		conds := []string{personScopeAs(a, scope, byIn), "p.merged_into IS NULL"}
+		if !protectedToo {
+			conds = append(conds, "p.protected = FALSE")
+		}
+		if f.Role != "" {
+			// EXISTS, not IN: a common role matches a large part of the
+			// registry, and the page walks persons in date order probing each.
+			conds = append(conds, "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = "+a.add(f.Role)+")")
+		}
+		if f.Wanted {
+			// IN: active wanted notices are few; the list starts from them.
+			conds = append(conds, "p.id IN (SELECT w.person_id FROM person_wanted w WHERE w.lifted_on IS NULL)")
+		}
+		if f.Watch {
+			if byIn {
+				conds = append(conds, "p.watch = TRUE") // counting: through persons_watch
+			} else {
+				// The page walks the date index: an expression keeps SQLite
+				// from reading every watched person through persons_watch
+				// and sorting them.
+				conds = append(conds, "(CASE WHEN p.watch THEN 1 ELSE 0 END) = 1")
+			}
+		}
+		if f.UnitID.Valid {
+			conds = append(conds, "p.owner_unit_id = "+a.add(f.UnitID.ID))
+		}
+		return where(conds)
 	}
-	if f.Role != "" {
-		// EXISTS, not IN: a common role matches a large part of the registry,
-		// and the page walks persons in date order probing each.
-		conds = append(conds, "EXISTS (SELECT 1 FROM person_roles r WHERE r.person_id = p.id AND r.role = "+a.add(f.Role)+")")
-	}
-	if f.Wanted {
-		// IN: active wanted notices are few; the list starts from them.
-		conds = append(conds, "p.id IN (SELECT w.person_id FROM person_wanted w WHERE w.lifted_on IS NULL)")
-	}
-	if f.Watch {
-		conds = append(conds, "p.watch = TRUE")
-	}
-	if f.UnitID.Valid {
-		conds = append(conds, "p.owner_unit_id = "+a.add(f.UnitID.ID))
-	}
-	w := where(conds)
+	var a, ca args
+	w, cw := build(&a, false), build(&ca, true)
 	page := ctip.Page[*person.Person]{Limit: pr.Limit, Offset: pr.Offset}
 	// Counted up to the cap (see person.ListCountCap).
 	var n int
-	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM persons p JOIN units u ON u.id = p.owner_unit_id`+w+
-		` LIMIT `+strconv.Itoa(person.ListCountCap+1)+`) c`, a.v...).Scan(&n); err != nil {
+	if err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM persons p JOIN units u ON u.id = p.owner_unit_id`+cw+
+		` LIMIT `+strconv.Itoa(person.ListCountCap+1)+`) c`, ca.v...).Scan(&n); err != nil {
 		return page, mapErr(err, "count persons")
 	}
 	page.Total, page.Capped = min(n, person.ListCountCap), n > person.ListCountCap
@@ -563,7 +580,10 @@ func (db *DB) ListPersons(ctx context.Context, f person.ListFilter, scope ctip.S
 	if pr.Sort != "" && !pr.Desc {
 		dir = " ASC"
 	}
-	q := `SELECT p.id FROM persons p JOIN units u ON u.id = p.owner_unit_id` + w + ` ORDER BY ` + col + dir + `, p.id` + dir + ` LIMIT ` + a.add(pr.Limit) + ` OFFSET ` + a.add(pr.Offset)
+	// LIMIT and OFFSET as literals (integers): SQLite plans for a small page
+	// (walking the date index) only when it sees the limit.
+	q := `SELECT p.id FROM persons p JOIN units u ON u.id = p.owner_unit_id` + w + ` ORDER BY ` + col + dir + `, p.id` + dir +
+		` LIMIT ` + strconv.Itoa(pr.Limit) + ` OFFSET ` + strconv.Itoa(pr.Offset)
 	var ids []ctip.ID
 	if err := db.eachRow(ctx, q, a.v, func(sc *sql.Rows) error {
 		var id ctip.ID
