@@ -387,7 +387,7 @@ func TestSmallListsFilters(t *testing.T) {
 			t.Error("tokens: no sort link")
 		}
 		for path, label := range map[string]string{"/admin/sessions?state=revoked": "Trạng thái", "/admin/tokens?state=ended": "Trạng thái",
-			"/admin/tokens?sort=name": "Sắp xếp theo", "/admin/sessions?unit=SYT": "Đơn vị xử lý"} {
+			"/admin/tokens?sort=name": "Sắp xếp theo", "/admin/sessions?unit=SYT": "Đơn vị của người dùng"} {
 			if r := adm.get(path); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": ") {
 				t.Errorf("%s: %d", path, r.StatusCode)
 			}

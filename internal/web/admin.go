@@ -732,7 +732,7 @@ func accessFilter(q url.Values, p *ctip.Problems) auth.AccessFilter {
 	return f
 }
 
-var accessLabels = map[string]string{"user": "admin.access.user", "unit": "field.unit", "state": "admin.access.state", "sort": "field.sort", "dir": "field.dir"}
+var accessLabels = map[string]string{"user": "admin.access.user", "unit": "admin.access.unit", "state": "admin.access.state", "sort": "field.sort", "dir": "field.dir"}
 
 // accessListPage fills what the session and token lists share: the filter
 // form, the sort links, the units.
