@@ -274,6 +274,10 @@ func TestAPIProcessAndOptimisticLocking(t *testing.T) {
 		if r.StatusCode != 409 || p.Reason != "intake.transition_refused" {
 			t.Errorf("resume from assigned: %d %+v", r.StatusCode, p)
 		}
+		// Named by their labels, not the codes (review finding 14).
+		if !strings.Contains(p.Detail, "«Phục hồi»") || !strings.Contains(p.Detail, "«Đã phân công»") || strings.Contains(p.Detail, "resume") || strings.Contains(p.Detail, "assigned") {
+			t.Errorf("refusal names codes: %q", p.Detail)
+		}
 		// Extension beyond what the law allows.
 		r = h.api(leader, "POST", "/api/v1/intake/"+id+"/extend", map[string]any{"version": 2, "months": 3, "document_number": "5/QĐ", "document_date": "2026-03-02", "signer": "Trưởng phòng"})
 		decodeJSON(t, r, &p)

@@ -210,8 +210,12 @@ func TestAPICases(t *testing.T) {
 		ptok := h.token(auth.RoleProcurator)
 		r = h.api(ptok, "POST", "/api/v1/cases/"+c.ID+"/extend_investigation", caseBody(c.Version, map[string]any{"months": 5}))
 		decodeJSON(t, r, &p)
-		if r.StatusCode != 422 || p.Errors[0].Field != "months" || !strings.Contains(p.Errors[0].Message, "172") {
+		if r.StatusCode != 422 || p.Errors[0].Field != "months" || !strings.Contains(p.Errors[0].Message, "BLTTHS Điều 172") || strings.Contains(p.Errors[0].Message, "CPC") {
 			t.Errorf("a 5-month extension: %d %+v", r.StatusCode, p)
+		}
+		// In English the citation is English.
+		if r := h.apiLang(ptok, "en", "POST", "/api/v1/cases/"+c.ID+"/extend_investigation", caseBody(c.Version, map[string]any{"months": 5})); !strings.Contains(r.text(), "CPC Art. 172") || strings.Contains(r.text(), "BLTTHS") {
+			t.Errorf("English refusal: %s", r.text())
 		}
 		r = h.api(ptok, "POST", "/api/v1/cases/"+c.ID+"/extend_investigation", caseBody(c.Version, map[string]any{"months": 4}))
 		decodeJSON(t, r, &c)
@@ -328,6 +332,30 @@ func TestAPICaseChargesAsNumbers(t *testing.T) {
 			if r.StatusCode != 422 || len(p.Errors) != 1 || p.Errors[0].Field != bad.field {
 				t.Errorf("%v: %d %+v", bad.charges, r.StatusCode, p)
 			}
+		}
+	})
+}
+
+// TestCaseFormsCiteInTheUILanguage: the legal bases on the case forms come
+// from the catalogues — Vietnamese citations in Vietnamese, English ones in
+// English (review finding 15: "(BLTTHS Điều 179)" was hard-coded).
+func TestCaseFormsCiteInTheUILanguage(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		cf := h.caseFixture()
+		c := h.login(auth.RoleInvestigator)
+		for path, cites := range map[string][2]string{
+			"/cases/new": {"BLTTHS Điều 153, 154", "CPC Arts 153, 154"},
+			"/cases/" + cf.c.ID.String() + "/accused/new":  {"BLTTHS Điều 179", "CPC Art. 179"},
+			"/cases/" + cf.c.ID.String() + "/measures/new": {"BLTTHS Điều 109, 117–123, 173", "CPC Arts 109, 117–123, 173"},
+		} {
+			for i, lang := range []string{"vi", "en"} {
+				c.lang = lang
+				body := c.get(path).text()
+				if !strings.Contains(body, cites[i]) || strings.Contains(body, cites[1-i]) {
+					t.Errorf("%s [%s]: want %q, not %q", path, lang, cites[i], cites[1-i])
+				}
+			}
+			c.lang = ""
 		}
 	})
 }

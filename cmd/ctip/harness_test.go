@@ -211,6 +211,12 @@ func (c *client) postFile(path, name string, content []byte) *response {
 // api calls the JSON API with a bearer token.
 func (h *harness) api(token, method, path string, body any) *response {
 	h.t.Helper()
+	return h.apiLang(token, "", method, path, body)
+}
+
+// apiLang is api with an Accept-Language header ("" for none).
+func (h *harness) apiLang(token, lang, method, path string, body any) *response {
+	h.t.Helper()
 	var r io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -228,6 +234,9 @@ func (h *harness) api(token, method, path string, body any) *response {
 	}
 	if r != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
 	}
 	return h.anon().do(req)
 }

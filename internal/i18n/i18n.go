@@ -18,6 +18,8 @@ import (
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
+
+	"ctip"
 )
 
 //go:embed catalog
@@ -135,6 +137,26 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 	}
 	if len(args) == 0 {
 		return f
+	}
+	// Labels and per-language texts take the message's language.
+	var local []any
+	for i, a := range args {
+		var v string
+		switch a := a.(type) {
+		case ctip.Label:
+			v = c.T(lang, string(a))
+		case ctip.Text:
+			v = a.In(lang)
+		default:
+			continue
+		}
+		if local == nil {
+			local = append([]any(nil), args...)
+		}
+		local[i] = v
+	}
+	if local != nil {
+		args = local
 	}
 	return c.printers[lang].Sprintf(f, args...)
 }

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"ctip"
 )
 
 func TestCataloguesHaveTheSameKeys(t *testing.T) {
@@ -113,5 +115,30 @@ func TestMatchAndFold(t *testing.T) {
 		if got := Fold(in); got != want {
 			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestLocalizedArguments: a ctip.Label argument is rendered as its label and
+// a ctip.Text in the message's language (no codes, no English in
+// Vietnamese messages).
+func TestLocalizedArguments(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	vi := c.T("vi", "intake.transition_refused", ctip.Label("action.resume"), ctip.Label("status.assigned"))
+	en := c.T("en", "intake.transition_refused", ctip.Label("action.resume"), ctip.Label("status.assigned"))
+	if !strings.Contains(vi, "«Phục hồi»") || !strings.Contains(vi, "«Đã phân công»") || strings.Contains(vi, "resume") {
+		t.Errorf("vi: %q", vi)
+	}
+	if strings.Contains(en, "Phục hồi") || strings.Contains(en, "resume»") {
+		t.Errorf("en: %q", en)
+	}
+	cite := ctip.Text{VI: "BLTTHS Điều 172", EN: "CPC Art. 172"}
+	if got := c.T("vi", "legal.investigation_extension_too_long", cite, 2, 4); !strings.Contains(got, "(BLTTHS Điều 172)") {
+		t.Errorf("vi citation: %q", got)
+	}
+	if got := c.T("en", "legal.investigation_extension_too_long", cite, 2, 4); !strings.Contains(got, "CPC Art. 172") || strings.Contains(got, "BLTTHS") {
+		t.Errorf("en citation: %q", got)
 	}
 }

@@ -393,7 +393,8 @@ func (s *Service) permitted(a *ctip.Actor, it *Item, act Action) error {
 		return ctip.ErrForbidden()
 	}
 	if !Allowed(act, it.Status) {
-		return ctip.Errorf(ctip.Conflict, "intake.transition_refused", string(act), string(it.Status))
+		// The action and the status by their labels, never the codes.
+		return ctip.Errorf(ctip.Conflict, "intake.transition_refused", ctip.Label("action."+string(act)), ctip.Label("status."+string(it.Status)))
 	}
 	switch act {
 	case ActExtend:

@@ -5,7 +5,8 @@ import "ctip"
 // Message keys of the *ctip.Error values this package returns (all of Kind
 // ctip.Invalid). They are translated by the i18n catalogue; the arguments
 // are positional (%[1]v, %[2]v, …) and listed with each key. Where an
-// argument is a citation it is the English short form ("CPC Art. 147(2)");
+// argument is a citation it is a ctip.Text ("BLTTHS Điều 147 khoản 2" /
+// "CPC Art. 147(2)"), rendered in the message's language;
 // Keys lists every key.
 const (
 	// KeyAnnouncementInvalid — a line of the announcements CSV is wrong.

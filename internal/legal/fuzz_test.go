@@ -200,7 +200,7 @@ func FuzzStageLimits(f *testing.F) {
 		l, err := r.Limit(p, cal, start, granted...)
 		if err != nil {
 			var e *ctip.Error
-			if !errors.As(err, &e) || e.Kind != ctip.Invalid || len(e.Args) == 0 || e.Args[0] != r.BasisEN {
+			if !errors.As(err, &e) || e.Kind != ctip.Invalid || len(e.Args) == 0 || e.Args[0] != (ctip.Text{VI: r.Basis, EN: r.BasisEN}) {
 				t.Fatalf("bad error %v", err)
 			}
 			return

@@ -106,10 +106,10 @@ func RequestBy(l Limit, leadDays int) ctip.Date {
 // checkMonths validates an extension length of 1..max months.
 func checkMonths(months, max int, tooLongKey string, c cite) error {
 	if months < 1 {
-		return invalid(KeyExtensionNotPositive, c.en)
+		return invalid(KeyExtensionNotPositive, c.text())
 	}
 	if months > max {
-		return invalid(tooLongKey, c.en, max)
+		return invalid(tooLongKey, c.text(), max)
 	}
 	return nil
 }

@@ -175,6 +175,10 @@ type TimeRule struct {
 	Marker       Confidence
 }
 
+// citation is the rule's basis as a message argument (each language its
+// wording).
+func (r TimeRule) citation() ctip.Text { return ctip.Text{VI: r.Basis, EN: r.BasisEN} }
+
 // Max returns the longest total the rule allows: the base plus every
 // extension at its maximum.
 func (r TimeRule) Max() Period {
@@ -211,15 +215,15 @@ func (r TimeRule) Max() Period {
 func (r TimeRule) Limit(p Policy, cal *Calendar, start ctip.Date, granted ...Period) (Limit, error) {
 	start = norm(start)
 	if len(granted) > len(r.Extensions) {
-		return Limit{}, invalid(KeyTooManyExtensions(r.Stage), r.BasisEN, len(r.Extensions))
+		return Limit{}, invalid(KeyTooManyExtensions(r.Stage), r.citation(), len(r.Extensions))
 	}
 	end := addPeriod(start, r.Base)
 	for i, g := range granted {
 		if g.Months < 0 || g.Days < 0 || g.IsZero() {
-			return Limit{}, invalid(KeyExtensionNotPositive, r.BasisEN)
+			return Limit{}, invalid(KeyExtensionNotPositive, r.citation())
 		}
 		if max := r.Extensions[i].Max; !r.fits(end, g, max) {
-			return Limit{}, invalid(KeyExtensionTooLong(r.Stage), r.BasisEN, i+1, max.Months+max.Days)
+			return Limit{}, invalid(KeyExtensionTooLong(r.Stage), r.citation(), i+1, max.Months+max.Days)
 		}
 		end = addPeriod(end, g)
 	}

@@ -25,7 +25,7 @@ func walk(t *testing.T, r TimeRule, p Policy, cal *Calendar, start ctip.Date) Li
 			tooLong.Months++
 		}
 		_, err := r.Limit(p, cal, start, append(granted, tooLong)...)
-		if !hasKey(err, KeyExtensionTooLong(r.Stage)) || argsOf(err)[0] != r.BasisEN || argsOf(err)[1] != i+1 ||
+		if !hasKey(err, KeyExtensionTooLong(r.Stage)) || argsOf(err)[0] != (ctip.Text{VI: r.Basis, EN: r.BasisEN}) || argsOf(err)[1] != i+1 ||
 			argsOf(err)[2] != e.Max.Months+e.Max.Days {
 			t.Fatalf("extension %d of %v: err = %v", i+1, tooLong, err)
 		}
@@ -40,7 +40,7 @@ func walk(t *testing.T, r TimeRule, p Policy, cal *Calendar, start ctip.Date) Li
 		l = next
 	}
 	_, err = r.Limit(p, cal, start, append(granted, Days(1))...)
-	if !hasKey(err, KeyTooManyExtensions(r.Stage)) || argsOf(err)[0] != r.BasisEN || argsOf(err)[1] != len(r.Extensions) {
+	if !hasKey(err, KeyTooManyExtensions(r.Stage)) || argsOf(err)[0] != (ctip.Text{VI: r.Basis, EN: r.BasisEN}) || argsOf(err)[1] != len(r.Extensions) {
 		t.Fatalf("extra extension: err = %v", err)
 	}
 	if max := r.MaxLimit(p, cal, start); max != l {
@@ -330,7 +330,7 @@ func TestSupplementaryInvestigation(t *testing.T) {
 			if !hasKey(err, tt.errKey) {
 				t.Errorf("%s prior %d: err = %v", tt.by, tt.prior, err)
 			}
-			if tt.errKey == KeySupplementaryTooManyReturns && argsOf(err)[0] != "CPC Art. 174(2)" {
+			if tt.errKey == KeySupplementaryTooManyReturns && argsOf(err)[0].(ctip.Text).EN != "CPC Art. 174(2)" {
 				t.Errorf("args %v", argsOf(err))
 			}
 			continue

@@ -40,7 +40,7 @@ func SupplementaryInvestigation(p Policy, cal *Calendar, by Returner, priorRetur
 		return Limit{}, err
 	}
 	if priorReturns < 0 || priorReturns >= r.MaxReturns {
-		return Limit{}, invalid(KeySupplementaryTooManyReturns, r.BasisEN, string(by), r.MaxReturns)
+		return Limit{}, invalid(KeySupplementaryTooManyReturns, ctip.Text{VI: r.Basis, EN: r.BasisEN}, string(by), r.MaxReturns)
 	}
 	return p.monthLimit(cal, receivedBack, r.Period.Months, cite{r.Basis, r.BasisEN}), nil
 }

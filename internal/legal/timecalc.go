@@ -183,3 +183,6 @@ func (p Policy) monthLimit(cal *Calendar, start ctip.Date, months int, c cite) L
 
 // cite is a citation in both languages.
 type cite struct{ vi, en string }
+
+// text is the citation as a message argument (each language its wording).
+func (c cite) text() ctip.Text { return ctip.Text{VI: c.vi, EN: c.en} }

@@ -873,7 +873,8 @@ func (s *Service) AddSupport(ctx context.Context, id ctip.ID, in SupportInput) (
 	if !slices.Contains(Regimes, r) {
 		pr.Add("regime", "error.choice")
 	} else if ok, rule := Allowed(class, r); !ok {
-		pr.Add("regime", "victim.regime_not_allowed", r.Letter(), rule.Basis)
+		// The regime by its name (the catalogue's label), not its letter.
+		pr.Add("regime", "victim.regime_not_allowed", ctip.Label("regime."+string(r)), rule.Basis)
 	}
 	if in.Provider == "" {
 		pr.Add("provider", "error.required")

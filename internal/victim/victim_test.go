@@ -114,6 +114,10 @@ func TestReceiveIdentifySupport(t *testing.T) {
 		if !ctip.IsKind(err, ctip.Invalid) || !strings.Contains(err.Error(), "victim.regime_not_allowed") {
 			t.Fatalf("vocational for being_identified_abroad: %v", err)
 		}
+		// The message names the regime (its label), not its letter (review finding 14).
+		if ce := err.(*ctip.Error); ce.Fields[0].Args[0] != ctip.Label("regime.vocational") {
+			t.Errorf("regime refusal args: %v", ce.Fields[0].Args)
+		}
 		v, err = f.victims.Identify(ctx, v.File.ID, v.File.Version, victim.IdentifyInput{Status: victim.Victim, DecidedOn: ctip.DateOf(f.clock.Now()),
 			DecidingBody: "Police", DecisionNumber: "12/QĐ", Grounds: []string{"mission_abroad", "person_statement"}})
 		if err != nil {
