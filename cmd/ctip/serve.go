@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -118,7 +119,15 @@ func (a *app) handler(demo bool) http.Handler {
 	mux := http.NewServeMux()
 	w.Register(mux)
 	apiSrv.Register(mux)
-	return httpx.Middleware(mux, httpx.Options{Log: a.log, TrustProxy: a.cfg.TrustProxy, Metrics: metrics, Secure: a.cfg.Secure})
+	deny := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiSrv.CrossOriginDenied(rw, r)
+			return
+		}
+		w.CrossOriginDenied(rw, r)
+	})
+	return httpx.Middleware(mux, httpx.Options{Log: a.log, TrustProxy: a.cfg.TrustProxy, Metrics: metrics, Secure: a.cfg.Secure,
+		CrossOriginDenied: deny})
 }
 
 func (a *app) httpServer(demo bool) *http.Server {

@@ -188,6 +188,36 @@ func TestWebLanguageSwitchAndSecurityHeaders(t *testing.T) {
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		if r := h.anon().do(req); r.StatusCode != http.StatusForbidden {
 			t.Errorf("cross-site POST: %d", r.StatusCode)
+		} else if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !strings.Contains(r.text(), "trang web khác") ||
+			!strings.Contains(r.text(), `<html lang="vi"`) {
+			// An error page like the others (review finding 16), not net/http's text/plain.
+			t.Errorf("cross-site POST answered %q: %.200s", ct, r.text())
+		}
+	})
+}
+
+// TestCrossOriginRefusalOnTheAPI: a browser write from another site to the
+// API is refused with problem+json in the caller's language (review
+// finding 16: it was text/plain).
+func TestCrossOriginRefusalOnTheAPI(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		before := h.countItems()
+		for lang, want := range map[string]string{"vi": "trang web khác", "en": "another website"} {
+			req, _ := http.NewRequest("POST", h.srv.URL+"/api/v1/intake", strings.NewReader(`{"kind":"denunciation"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+h.token(auth.RoleIntake))
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
+			req.Header.Set("Accept-Language", lang)
+			r := h.anon().do(req)
+			var p problem
+			decodeJSON(t, r, &p)
+			if r.StatusCode != http.StatusForbidden || r.Header.Get("Content-Type") != "application/problem+json" || p.Status != 403 ||
+				p.Code != "forbidden" || p.Reason != "error.cross_origin" || !strings.Contains(p.Detail, want) {
+				t.Errorf("[%s] %d %q %+v", lang, r.StatusCode, r.Header.Get("Content-Type"), p)
+			}
+		}
+		if h.countItems() != before {
+			t.Error("a cross-origin request wrote")
 		}
 	})
 }

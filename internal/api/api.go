@@ -211,6 +211,13 @@ func Code(err error) string {
 	return ctip.KindOf(err).String()
 }
 
+// CrossOriginDenied answers a request refused by the cross-origin
+// protection (a browser write from another site) as a problem+json 403.
+func (s *Server) CrossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(ctip.WithLocale(r.Context(), s.lang(r)))
+	s.problem(w, r, ctip.Errorf(ctip.Forbidden, "error.cross_origin"))
+}
+
 func (s *Server) problem(w http.ResponseWriter, r *http.Request, err error) {
 	lang := ctip.LocaleFrom(r.Context())
 	status := httpx.StatusOf(err)

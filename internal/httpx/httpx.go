@@ -116,6 +116,10 @@ type Options struct {
 	TrustProxy bool // honour X-Forwarded-For and X-Forwarded-Proto from the proxy in front
 	Secure     bool // the site is served over HTTPS whatever the request says (cookies Secure)
 	Metrics    *Metrics
+	// CrossOriginDenied answers a request the cross-origin protection
+	// refuses (problem+json on the API, an error page on the web UI); nil:
+	// net/http's plain-text 403.
+	CrossOriginDenied http.Handler
 }
 
 // clientIP returns the caller's address: the first hop a trusted proxy
@@ -170,6 +174,9 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // headers, cross-origin protection, panic recovery, access log and metrics.
 func Middleware(next http.Handler, o Options) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	if o.CrossOriginDenied != nil {
+		cop.SetDenyHandler(o.CrossOriginDenied)
+	}
 	log := o.Log
 	if log == nil {
 		log = slog.Default()

@@ -515,6 +515,12 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 }
 
+// CrossOriginDenied renders the error page for a request refused by the
+// cross-origin protection (a form posted from another site).
+func (s *Server) CrossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	s.fail(w, r, ctip.Errorf(ctip.Forbidden, "error.cross_origin"))
+}
+
 // fail renders an error page: the message in the user's language, never the cause.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if mergedRedirect(w, r, err) {
