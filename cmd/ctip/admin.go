@@ -23,11 +23,11 @@ func openFor(ctx context.Context, e env, cfg *config.Config) (*app, error) {
 
 func sub(e env, group string, subs map[string]func(context.Context, env) error, order []string) func(context.Context) error {
 	return func(ctx context.Context) error {
-		if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" {
+		if len(e.args) == 0 {
+			return usagef("%s: a subcommand is needed: %s\nUsage: ctip %s <%s> [flags]", group, strings.Join(order, ", "), group, strings.Join(order, "|"))
+		}
+		if e.args[0] == "-h" || e.args[0] == "--help" {
 			fmt.Fprintf(e.stdout, "Usage: ctip %s <%s> [flags]\n", group, strings.Join(order, "|"))
-			if len(e.args) == 0 {
-				return usagef("%s: a subcommand is needed: %s", group, strings.Join(order, ", "))
-			}
 			return errHelp
 		}
 		f, ok := subs[e.args[0]]

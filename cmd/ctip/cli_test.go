@@ -67,6 +67,15 @@ func TestCLIUsageErrorsExitTwo(t *testing.T) {
 		if r.code != 2 || !strings.Contains(r.stderr, c.want) {
 			t.Errorf("ctip %v: exit %d, stderr %q; want exit 2 naming %q", c.args, r.code, r.stderr, c.want)
 		}
+		// An error prints nothing on stdout: any usage goes with the message (review finding 18).
+		if r.stdout != "" {
+			t.Errorf("ctip %v: error output on stdout: %q", c.args, r.stdout)
+		}
+	}
+	for _, args := range [][]string{{"serve", "--bogus"}, {"demo", "--items", "x"}, {}, {"user"}} {
+		if r := ctipCLI(t, env, "", args...); r.code != 2 || !strings.Contains(r.stderr, "Usage") {
+			t.Errorf("ctip %v: the usage is not on stderr: %q", args, r.stderr)
+		}
 	}
 	for _, args := range [][]string{{"--help"}, {"serve", "--help"}, {"user", "add", "--help"}, {"audit", "verify", "-h"}} {
 		r := ctipCLI(t, env, "", args...)
@@ -182,6 +191,19 @@ func tamper(t *testing.T, env map[string]string, e store.Engine, q string) {
 	defer db.Close()
 	if _, err := db.Exec(q); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCLIDemoPrintsTheServeCommandForItsData: the closing hint repeats the
+// --data given (review finding 18: it dropped it and served ./data).
+func TestCLIDemoPrintsTheServeCommandForItsData(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo data")
+	r := ctipCLI(t, map[string]string{"CTIP_LOG_LEVEL": "error"}, "", "demo", "--items", "20", "--data", dir)
+	if r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	if want := "Start the server with: go run ./cmd/ctip serve --data '" + dir + "'"; !strings.Contains(r.stdout, want) {
+		t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 	}
 }
 

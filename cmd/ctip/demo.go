@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -65,6 +67,26 @@ func cmdDemo(ctx context.Context, e env) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", acc.Role, acc.Username, acc.Password, acc.Unit)
 	}
 	tw.Flush()
-	fmt.Fprintln(e.stdout, "\nStart the server with: go run ./cmd/ctip serve")
+	fmt.Fprintln(e.stdout, "\nStart the server with: go run ./cmd/ctip serve"+storageFlags(fs))
 	return nil
+}
+
+// storageFlags repeats the --data and --database given on the command line
+// (shell-quoted), so that the printed serve command opens the same database.
+func storageFlags(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "data" || f.Name == "database" {
+			b.WriteString(" --" + f.Name + " " + shellQuote(f.Value.String()))
+		}
+	})
+	return b.String()
+}
+
+// shellQuote quotes a value for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

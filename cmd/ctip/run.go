@@ -46,11 +46,12 @@ func commands() []command {
 // run is the whole program, testable without a process.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 {
+		usage(stderr) // an error: the usage goes with the message, to stderr
+		return usagef("a command is needed (see above)")
+	}
+	if args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(stdout)
-		if len(args) == 0 {
-			return usagef("a command is needed (see above)")
-		}
 		return errHelp
 	}
 	for _, c := range commands() {
@@ -77,12 +78,12 @@ func usage(w io.Writer) {
 // shared storage flags registered on cfg.
 func flags(name, synopsis string, e env, cfg *config.Config) *flag.FlagSet {
 	fs := flag.NewFlagSet("ctip "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The usage goes to the flag set's output: stdout when asked for
+	// (--help), stderr with the message on a flag error (see parse).
+	fs.SetOutput(e.stdout)
 	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "Usage: ctip %s\n\nFlags:\n", synopsis)
-		fs.SetOutput(e.stdout)
+		fmt.Fprintf(fs.Output(), "Usage: ctip %s\n\nFlags:\n", synopsis)
 		fs.PrintDefaults()
-		fs.SetOutput(e.stderr)
 	}
 	cfg.Storage(fs)
 	return fs
@@ -91,15 +92,22 @@ func flags(name, synopsis string, e env, cfg *config.Config) *flag.FlagSet {
 // parse parses flags that may come before or after positional arguments
 // ("user disable NAME --data x"), and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	fs.SetOutput(io.Discard)
+	help := fs.Output()
+	fs.SetOutput(io.Discard) // the flag package's own printing
+	defer fs.SetOutput(help)
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(help)
 				fs.Usage()
 				return nil, errHelp
 			}
-			return nil, usagef("%s: %v", fs.Name(), err)
+			// A flag error: the usage follows the message on stderr.
+			var b strings.Builder
+			fs.SetOutput(&b)
+			fs.Usage()
+			return nil, usagef("%s: %v\n\n%s", fs.Name(), err, strings.TrimRight(b.String(), "\n"))
 		}
 		args = fs.Args()
 		if len(args) == 0 {
