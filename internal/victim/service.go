@@ -869,6 +869,9 @@ func (s *Service) AddSupport(ctx context.Context, id ctip.ID, in SupportInput) (
 	var pr ctip.Problems
 	in.Provider, in.ReferralTo, in.Note, in.Status = clean(in.Provider), clean(in.ReferralTo), clean(in.Note), clean(in.Status)
 	r := Regime(clean(in.Regime))
+	if r == "loans" {
+		r = Loan // the and LEGAL.md's wording ("initial hardship allowance and loans"): an input alias only
+	}
 	class := s.classOf(ctx, f)
 	if !slices.Contains(Regimes, r) {
 		pr.Add("regime", "error.choice")
@@ -903,6 +906,13 @@ func (s *Service) AddSupport(ctx context.Context, id ctip.ID, in SupportInput) (
 	}
 	if in.ReferralTo != "" && !in.Consent {
 		pr.Add("consent", "victim.consent_required")
+	}
+	if in.Consent && in.ReferralTo == "" {
+		// A consent is to a specific use: the referral to a named recipient
+		// (Decree 13/2023 and Law 91/2025: consent must be specific and
+		// informed of the recipient). Without one there is nothing to record
+		// it against, so it is refused rather than silently dropped.
+		pr.Add("referral_to", "victim.consent_without_referral")
 	}
 	for _, v := range []struct {
 		f string

@@ -138,6 +138,16 @@ func TestReceiveIdentifySupport(t *testing.T) {
 		if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "legal_aid", Provider: "TTTGPL", ProvidedOn: ctip.DateOf(f.clock.Now())}); !ctip.IsKind(err, ctip.Invalid) {
 			t.Fatalf("legal aid without consent: %v", err)
 		}
+		// "loans" (the law's plural) is read as the regime code "loan" (review finding 20).
+		if x, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "loans", Provider: "Ngân hàng Chính sách xã hội", ProvidedOn: ctip.DateOf(f.clock.Now())}); err != nil || x.Regime != victim.Loan {
+			t.Fatalf("loans: %v", err)
+		}
+		// Consent without a referral: refused, nothing to record it against
+		// (review finding 19: it was silently dropped).
+		_, err = f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "medical", Provider: "Bệnh viện tỉnh", ProvidedOn: ctip.DateOf(f.clock.Now()), Consent: true})
+		if ce, ok := err.(*ctip.Error); !ok || len(ce.Fields) != 1 || ce.Fields[0].Field != "referral_to" || ce.Fields[0].Key != "victim.consent_without_referral" {
+			t.Fatalf("consent without a referral: %v", err)
+		}
 		// 120 days of essential needs.
 		start := ctip.DateOf(f.clock.Now())
 		if _, err := f.victims.AddSupport(ctx, v.File.ID, victim.SupportInput{Regime: "essential_needs", Provider: "Cơ sở", ProvidedOn: start, Status: "delivered"}); err != nil {
