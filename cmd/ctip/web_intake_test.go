@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/intake"
 )
 
 func TestWebQuickIntakeAndErrors(t *testing.T) {
@@ -218,6 +222,45 @@ func TestCrossOriginRefusalOnTheAPI(t *testing.T) {
 		}
 		if h.countItems() != before {
 			t.Error("a cross-origin request wrote")
+		}
+	})
+}
+
+// TestWebOverdueListMostUrgentFirst: the lists of clocks running out sort by
+// deadline, most overdue first, unless the user sorts otherwise.
+func TestWebOverdueListMostUrgentFirst(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		inv := ctip.WithActor(context.Background(), auth.ActorFor(h.users[auth.RoleInvestigator], h.units["PC02"]))
+		var links []string
+		for _, days := range []int{50, 30, 40} { // received 50, 30, 40 days ago: all past the verification limit
+			it, err := h.app.intake.Create(inv, intake.Input{Kind: "denunciation", Channel: "walk_in",
+				ReceivedAt: h.clock.Now().AddDate(0, 0, -days), Summary: fmt.Sprintf("Tin nhận %d ngày trước", days), CommuneCode: "03160",
+				OffenceArticle: "150", Reporter: intake.ReporterInput{Anonymous: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			links = append(links, `href="/intake/`+it.ID.String()+`"`)
+		}
+		order := func(page string) []int {
+			var at []int
+			for _, l := range links {
+				at = append(at, strings.Index(page, l))
+			}
+			return at
+		}
+		c := h.login(auth.RoleInvestigator)
+		r := c.get("/intake?view=overdue")
+		page := r.text()
+		at := order(page)
+		if r.StatusCode != 200 || at[0] < 0 || at[1] < 0 || at[2] < 0 || !(at[0] < at[2] && at[2] < at[1]) {
+			t.Errorf("overdue list: %d, positions of the items received 50, 30, 40 days ago: %v (want 50 < 40 < 30)", r.StatusCode, at)
+		}
+		if strings.Contains(page, `href="/intake/`+h.item.ID.String()+`"`) {
+			t.Error("an item received an hour ago is listed as overdue")
+		}
+		at = order(c.get("/intake?view=overdue&sort=received&dir=desc").text())
+		if !(at[1] < at[2] && at[2] < at[0]) {
+			t.Errorf("overdue list sorted by reception, latest first: positions %v (want 30 < 40 < 50)", at)
 		}
 	})
 }

@@ -817,6 +817,12 @@ func (s *Service) List(ctx context.Context, view string, f Filter, p ctip.PageRe
 		pr.Add("view", "error.choice")
 		return ctip.Page[*Item]{}, pr.Err()
 	}
+	if p.Sort == "" && (view == ViewDue || view == ViewOverdue) {
+		// The lists of clocks running out: the most urgent first, unless the
+		// user sorts otherwise (and the deadline index serves them: sorting a
+		// province's overdue items by reception took 450 ms at a million items).
+		p.Sort, p.Desc = "deadline", false
+	}
 	page, err := s.Store.ListItems(ctx, f, scope, p.Normalize())
 	for _, it := range page.Items {
 		it.Reporter = Reporter{Anonymous: it.Reporter.Anonymous, Held: it.Reporter.Held}

@@ -74,6 +74,8 @@ func BenchmarkListItems(b *testing.B) {
 		{"all/leader-subtree", intake.Filter{}, ctip.Scope{UnitIDs: []ctip.ID{cat.ID}, SubtreePaths: []string{cat.Path}}, first},
 		{"all/province/status", intake.Filter{Statuses: []intake.Status{intake.Verifying}}, ctip.Scope{All: true}, first},
 		{"overdue/province", intake.Filter{DueBy: today.AddDays(-1)}, ctip.Scope{All: true}, first},
+		{"overdue/province/by-deadline", intake.Filter{DueBy: today.AddDays(-1)}, ctip.Scope{All: true}, ctip.PageRequest{Limit: ctip.DefaultPageSize, Sort: "deadline"}},
+		{"overdue/PC02/by-deadline", intake.Filter{DueBy: today.AddDays(-1), UnitID: ctip.Some(pc02.ID)}, ctip.Scope{UnitIDs: []ctip.ID{pc02.ID}}, ctip.PageRequest{Limit: ctip.DefaultPageSize, Sort: "deadline"}},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			ctx := context.Background()
