@@ -611,7 +611,12 @@ func (db *DB) ListPersons(ctx context.Context, f person.ListFilter, scope ctip.S
 	return page, nil
 }
 
-// protectIfNeeded protects a person that takes a protected role.
+// protectIfNeeded protects a person that takes a protected role. As on a
+// reception (ReceivePerson), the units that had the record shared with them
+// (the police units that recorded a suspect, a witness…) join the team as
+// investigating units: protection must not cut the investigating bodies off
+// a police record (CPC; LEGAL.md §1) — they read it under the pseudonym and
+// reveal the identity with a reason, audited.
 func (db *DB) protectIfNeeded(ctx context.Context, tx *sql.Tx, personID ctip.ID, role string, at time.Time) error {
 	protected := false
 	for _, r := range person.ProtectedRoles {
@@ -633,8 +638,13 @@ func (db *DB) protectIfNeeded(ctx context.Context, tx *sql.Tx, personID ctip.ID,
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE persons SET protected = TRUE, pseudonym = $1, version = version + 1 WHERE id = $2`, person.FormatPseudonym(year, n), personID)
-	return mapErr(err, "protect person")
+	if _, err := tx.ExecContext(ctx, `UPDATE persons SET protected = TRUE, pseudonym = $1, version = version + 1 WHERE id = $2`, person.FormatPseudonym(year, n), personID); err != nil {
+		return mapErr(err, "protect person")
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO person_team (person_id, unit_id, reason, created_at)
+		SELECT person_id, unit_id, $1, $2 FROM person_team WHERE person_id = $3 AND reason = $4
+		ON CONFLICT (person_id, unit_id, reason) DO NOTHING`, person.TeamInvestigating, at, personID, person.TeamShare)
+	return mapErr(err, "person team")
 }
 
 // AddRole records a role; a protected role protects the person.

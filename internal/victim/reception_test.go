@@ -234,3 +234,47 @@ func TestPoliceReceptionHandsOver(t *testing.T) {
 		}
 	})
 }
+
+// A suspect's record protected by a relative's role (person AddRole) keeps
+// the units it was shared with on the team, as a reception does: the police
+// unit that had the record reveals it with a reason; the commune police do not.
+func TestRelativeRoleKeepsSharingUnits(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		p := suspect(t, f)
+		if err := f.persons.AddRole(f.as("dtv"), p.ID, person.RoleInput{Role: person.RoleRelative}); err != nil {
+			t.Fatal(err)
+		}
+		after, err := db.GetPerson(context.Background(), p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !after.Protected || !strings.HasPrefix(after.Pseudonym, "NN-2026-") {
+			t.Fatalf("relative not protected: %v %q", after.Protected, after.Pseudonym)
+		}
+		if !slices.Contains(after.Team, person.TeamUnit{UnitID: f.units["PC01"].ID, Reason: person.TeamInvestigating}) {
+			t.Fatalf("team %+v lacks the sharing unit PC01 as investigating", after.Team)
+		}
+		pv, err := f.persons.Get(f.as("dtvkhac"), p.ID)
+		if err != nil || !pv.Masked {
+			t.Fatalf("PC01 sees the record masked: %v", err)
+		}
+		for _, who := range []string{"dtv", "dtvkhac"} {
+			rv, err := f.persons.Reveal(f.as(who), p.ID, "Đối chiếu hồ sơ đối tượng")
+			if err != nil || rv.Person.Identity.FullName != "Giàng Thị Mai" {
+				t.Fatalf("%s reveal: %v", who, err)
+			}
+		}
+		if _, err := f.persons.Reveal(f.as("cax"), p.ID, "Đối chiếu hồ sơ đối tượng"); !ctip.IsKind(err, ctip.NotFound) {
+			t.Fatalf("commune police reveal: %v", err)
+		}
+		// A second protected role changes nothing (already protected).
+		if err := f.persons.AddRole(f.as("dtv"), p.ID, person.RoleInput{Role: person.RoleReporter}); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := db.GetPerson(context.Background(), p.ID)
+		if again.Pseudonym != after.Pseudonym {
+			t.Fatalf("pseudonym changed %q → %q", after.Pseudonym, again.Pseudonym)
+		}
+	})
+}
