@@ -171,6 +171,11 @@ func CitationOf(a Action, c *Case, english bool) string {
 	return "BLTTHS Điều " + arts[idx]
 }
 
+// citeOf is CitationOf as a message argument: each language its wording.
+func citeOf(a Action, c *Case) ctip.Text {
+	return ctip.Text{VI: CitationOf(a, c, false), EN: CitationOf(a, c, true)}
+}
+
 // NextStage returns the stage after an action.
 func NextStage(a Action, c *Case) Stage {
 	r := Rules[a]

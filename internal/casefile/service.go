@@ -596,7 +596,7 @@ func (s *Service) permitted(a *ctip.Actor, c *Case, act Action) error {
 		return ctip.ErrForbidden()
 	}
 	if !Allowed(act, c.Stage) {
-		return ctip.Errorf(ctip.Conflict, "case.transition_refused", string(act), string(c.Stage), CitationOf(act, c, false))
+		return ctip.Errorf(ctip.Conflict, "case.transition_refused", ctip.Label("case.act."+string(act)), ctip.Label("case.stage."+string(c.Stage)), citeOf(act, c))
 	}
 	switch act {
 	case ActExtendInvestigation, ActExtendResumed, ActExtendProsecution, ActExtendTrialPreparation:
@@ -659,7 +659,7 @@ type ActionInput struct {
 	Verdicts       []VerdictInput
 }
 
-func (s *Service) decision(p *ctip.Problems, in *ActionInput, c *Case, basis string) {
+func (s *Service) decision(p *ctip.Problems, in *ActionInput, c *Case, basis any) {
 	in.DocumentNumber, in.Signer, in.Note, in.Ground = clean(in.DocumentNumber), clean(in.Signer), clean(in.Note), clean(in.Ground)
 	if in.DocumentNumber == "" {
 		p.Add("document_number", "error.required")
@@ -723,7 +723,7 @@ func (s *Service) Do(ctx context.Context, id ctip.ID, version int, act Action, i
 		return nil, ctip.ErrStale()
 	}
 	rule := Rules[act]
-	basis := CitationOf(act, c, false)
+	basis := citeOf(act, c) // in the message's language
 	var p ctip.Problems
 	s.decision(&p, &in, c, basis)
 	if !in.DocumentDate.IsZero() && !p.Has("document_date") {

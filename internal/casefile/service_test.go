@@ -257,7 +257,7 @@ func TestBadInputWritesNothing(t *testing.T) {
 			if got := key(err); got != want {
 				t.Errorf("%s: %s, want %s", act, got, want)
 			}
-			if ce, ok := err.(*ctip.Error); ok && ce.Key == "case.transition_refused" && !strings.Contains(ce.Args[2].(string), "Điều") {
+			if ce, ok := err.(*ctip.Error); ok && ce.Key == "case.transition_refused" && !strings.Contains(ce.Args[2].(ctip.Text).VI, "Điều") {
 				t.Errorf("the refusal does not name the article: %v", ce.Args)
 			}
 			a, e := count()
@@ -632,7 +632,7 @@ func TestDecisionsInDateOrder(t *testing.T) {
 			casefile.ActionInput{DocumentNumber: "02/VKS-GH", DocumentDate: d("2026-02-20"), Signer: "y", Months: 2})
 		ce, ok := err.(*ctip.Error)
 		if key(err) != "document_date:case.date_before_last_decision" || !ok || len(ce.Fields) != 1 ||
-			ce.Fields[0].Args[1] != "01/VKS-GH" || !strings.Contains(ce.Fields[0].Args[2].(string), "172") {
+			ce.Fields[0].Args[1] != "01/VKS-GH" || !strings.Contains(ce.Fields[0].Args[2].(ctip.Text).EN, "CPC Art. 172") {
 			t.Fatalf("2nd extension dated before the 1st: %v", err)
 		}
 		if _, err := f.svc.Do(f.as("ksv"), c.ID, v.Case.Version, casefile.ActExtendInvestigation,
