@@ -117,8 +117,11 @@ func TestVictimFlow(t *testing.T) {
 		t.Fatalf("after identification: %q", h)
 	}
 	// Two support services: medical care and legal aid (a referral, with consent).
-	for _, s := range []struct{ regime, provider string }{{"medical", "Bệnh viện đa khoa tỉnh"}, {"legal_aid", "Trung tâm trợ giúp pháp lý tỉnh"}} {
-		do(t, ctx,
+	for _, s := range []struct{ regime, provider, referral string }{
+		{"medical", "Bệnh viện đa khoa tỉnh", ""},
+		{"legal_aid", "Trung tâm trợ giúp pháp lý tỉnh", "Trung tâm trợ giúp pháp lý nhà nước tỉnh"},
+	} {
+		acts := []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(victimURL),
 			chromedp.WaitVisible(css(`#support summary`)),
 			chromedp.Click(css(`#support summary`)),
@@ -126,10 +129,12 @@ func TestVictimFlow(t *testing.T) {
 			chromedp.SetValue(css(`#f-regime`), s.regime),
 			chromedp.SendKeys(css(`#f-provider`), s.provider),
 			chromedp.SetValue(css(`#f-provided_on`), today),
-			chromedp.Click(css(`input[name=consent]`)),
-			chromedp.Click(css(`#support-btn`)),
-			chromedp.WaitVisible(css(`p.flash[role=status]`)),
-		)
+		}
+		if s.referral != "" { // a referral is shared with consent, recorded with it
+			acts = append(acts, chromedp.SendKeys(css(`#f-referral_to`), s.referral), chromedp.Click(css(`input[name=consent]`)))
+		}
+		acts = append(acts, chromedp.Click(css(`#support-btn`)), chromedp.WaitVisible(css(`p.flash[role=status]`)))
+		do(t, ctx, acts...)
 	}
 	if tbl := text(t, ctx, "#support-table"); !strings.Contains(tbl, "Y tế") || !strings.Contains(tbl, "Trợ giúp pháp lý") {
 		t.Fatalf("support table: %q", tbl)
