@@ -17,7 +17,7 @@ func cmdDemo(ctx context.Context, e env) error {
 	cfg := config.New(e.getenv)
 	fs := flags("demo", "demo [--items N] [--seed N]", e, cfg)
 	items := fs.Int("items", demo.DefaultItems, "number of intake items to create")
-	seed := fs.Int64("seed", 2026, "random seed (the same seed builds the same province)")
+	seed := fs.Int64("seed", demo.DefaultSeed, "random seed (the same seed builds the same province)")
 	if pos, err := parse(fs, e.args); err != nil {
 		return err
 	} else if len(pos) > 0 {

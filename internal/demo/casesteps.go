@@ -243,7 +243,7 @@ func (l *loader) partyStep(cp *casePlan, pt *partyPlan) func(ctx context.Context
 		if cp.id.IsZero() {
 			return nil
 		}
-		in := casefile.PartyInput{Role: pt.role, Person: casefile.PersonInput{Name: pt.name, Sex: sexOf(pt.female), BirthYear: pt.born}}
+		in := casefile.PartyInput{Role: pt.role, Person: casefile.PersonInput{Name: pt.name, Sex: sexOf(pt.female), BirthYear: pt.born, ConfirmNew: true}} // generated persons are distinct
 		if pt.victim != nil && !pt.victim.personID.IsZero() {
 			in.Person.PersonID = ctip.Some(pt.victim.personID)
 		}
@@ -312,7 +312,7 @@ func (l *loader) accusedSteps(a *agenda, cp *casePlan, x *accPlan) {
 		}
 		day := l.today()
 		num := l.number("QĐ-CSĐT", day)
-		in := casefile.AccusedInput{Person: casefile.PersonInput{Name: x.name, Sex: sexOf(x.female), BirthYear: x.born, IDNumber: x.idNumber},
+		in := casefile.AccusedInput{Person: casefile.PersonInput{Name: x.name, Sex: sexOf(x.female), BirthYear: x.born, IDNumber: x.idNumber, ConfirmNew: true},
 			Charges: []legal.Charge{x.charge}, DocumentNumber: num, DocumentDate: day, Signer: namePC02Signer}
 		if !x.personID.IsZero() {
 			in.Person.PersonID = ctip.Some(x.personID)

@@ -62,6 +62,9 @@ type Deps struct {
 // DefaultItems is the number of intake items when Deps.Items is not set.
 const DefaultItems = 500
 
+// DefaultSeed is the random seed of `ctip demo` when none is given.
+const DefaultSeed = 2026
+
 // Account is a demo account as it should be shown to the newcomer: the
 // password is set (not one-time) and the account needs no second factor.
 type Account struct {
