@@ -51,6 +51,7 @@ func TestReceiveExistingWeb(t *testing.T) {
 		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/victims/") {
 			t.Fatalf("receive: %d %s\n%.1000s", r.StatusCode, r.Header.Get("Location"), r.text())
 		}
+		firstFile := r.Header.Get("Location")
 		after, err := h.app.db.GetPerson(t0(), fx.suspect)
 		if err != nil || !after.Protected || after.Pseudonym == "" || !after.IsVictim {
 			t.Fatalf("after: %v", err)
@@ -64,6 +65,41 @@ func TestReceiveExistingWeb(t *testing.T) {
 		r = inv.postForm("/victims/new", rec)
 		wantStatus(t, r, http.StatusConflict, "second reception")
 		wantText(t, r, "second reception", h.vi("victim.file_open", after.Pseudonym))
+
+		// Trafficked again after the file closed: the person page offers the
+		// reception again, and it opens a new file under the same pseudonym
+		// that lists the earlier one (and the earlier one lists it).
+		fileID, err := ctip.ParseID(strings.TrimPrefix(firstFile, "/victims/"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fv, err := h.app.victims.Get(h.actorCtx(auth.RoleVictimSupport), fileID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.app.victims.Close(h.actorCtx(auth.RoleVictimSupport), fileID, fv.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		page = inv.get("/persons/" + fx.suspect.String())
+		wantText(t, page, "person page after closure", `id="receive-as-victim"`)
+		closed, _ := h.app.db.GetPerson(t0(), fx.suspect)
+		rec.Set("person_version", strconv.Itoa(closed.Version))
+		r = inv.postForm("/victims/new", rec)
+		second := r.Header.Get("Location")
+		if r.StatusCode != http.StatusSeeOther || !strings.HasPrefix(second, "/victims/") || second == firstFile {
+			t.Fatalf("reception after closure: %d %s\n%.1000s", r.StatusCode, second, r.text())
+		}
+		page = inv.get(second)
+		wantText(t, page, "new file", after.Pseudonym, `id="other-files"`, `href="`+firstFile+`"`)
+		page = inv.get(firstFile)
+		wantText(t, page, "earlier file", `id="other-files"`, `href="`+second+`"`, h.vi("victim.file_is_open"))
+		renderOK(t, "victim file with earlier files", func(lang string) *response {
+			inv.lang = lang
+			defer func() { inv.lang = "" }()
+			return inv.get(second)
+		}, http.StatusOK)
+		page = inv.get("/persons/" + fx.suspect.String())
+		wantNoText(t, page, "person page with an open file", `id="receive-as-victim"`)
 		// The health department's victim-support officer is told.
 		ns, err := h.app.notify.Mine(h.actorCtx(auth.RoleVictimSupport), notify.StateUnread, ctip.PageRequest{Limit: 50})
 		if err != nil {

@@ -54,7 +54,7 @@ func CanMerge(a *ctip.Actor) bool { return a.Can(ctip.PermPersonMerge) }
 
 // mergeLoad loads both records for a merge and checks everything but the
 // versions: the permission, scope on both, no tombstone, the identity of a
-// protected record on screen, and not two victim files.
+// protected record on screen, and not two open victim files.
 func (s *Service) mergeLoad(ctx context.Context, survivorID, mergedID ctip.ID) (*ctip.Actor, *View, *View, error) {
 	a, err := ActorOf(ctx)
 	if err != nil {
@@ -89,7 +89,10 @@ func (s *Service) mergeLoad(ctx context.Context, survivorID, mergedID ctip.ID) (
 		}
 		views[i] = v
 	}
-	if views[0].Person.IsVictim && views[1].Person.IsVictim {
+	// Both may have victim files (a person received again has closed ones):
+	// the survivor takes them all, so two OPEN files cannot be merged (at
+	// most one open file per person).
+	if views[0].Person.VictimOpen && views[1].Person.VictimOpen {
 		return nil, nil, nil, ctip.Errorf(ctip.Conflict, "person.merge_two_files")
 	}
 	return a, views[0], views[1], nil
@@ -253,6 +256,7 @@ func mergeInto(surv, m *Person) {
 		surv.RetainUntil = m.RetainUntil
 	}
 	surv.IsVictim = surv.IsVictim || m.IsVictim
+	surv.VictimOpen = surv.VictimOpen || m.VictimOpen
 	for _, r := range m.Roles {
 		// The same role in the same record is held once.
 		if !slices.ContainsFunc(surv.Roles, func(x RoleLink) bool {

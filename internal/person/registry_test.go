@@ -406,3 +406,56 @@ func TestPurgeTakesTombstones(t *testing.T) {
 		}
 	})
 }
+
+// Two records of a person who was received twice (one file closed, one
+// open) merge: the survivor holds both files, one open. Two open files do
+// not merge (at most one open file per person).
+func TestMergeVictimFiles(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		recv := func(name string) *victim.View {
+			v, err := f.victims.Receive(f.as("yte"), victim.ReceiveInput{Channel: victim.MissionReturn, ReceptionBody: "Sở Y tế",
+				ReceivedAt: f.clock.Now().Add(-time.Hour), FoundAbroad: true,
+				Person: person.Input{FullName: name, Sex: "female", BirthYear: 2001, ConfirmNew: true}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v
+		}
+		a, b := recv("Lò Thị Xuân Mai"), recv("Lò Thị Xuân Mại")
+		lead := f.as("truongcat")
+		versions := func() (int, int) {
+			var vs [2]int
+			for i, id := range []ctip.ID{a.File.PersonID, b.File.PersonID} {
+				if _, err := f.persons.BreakGlass(lead, id, "Gộp hồ sơ trùng của cùng một người"); err != nil {
+					t.Fatal(err)
+				}
+				pv, err := f.persons.Get(lead, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				vs[i] = pv.Person.Version
+			}
+			return vs[0], vs[1]
+		}
+		va, vb := versions()
+		if _, err := f.persons.Merge(lead, a.File.PersonID, b.File.PersonID, va, vb, "Cùng một người: nạn nhân trùng"); !ctip.IsKind(err, ctip.Conflict) || !strings.Contains(err.Error(), "person.merge_two_files") {
+			t.Fatalf("merge of two open files: %v", err)
+		}
+		if _, err := f.victims.Close(f.as("yte"), a.File.ID, a.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		va, vb = versions()
+		if _, err := f.persons.Merge(lead, a.File.PersonID, b.File.PersonID, va, vb, "Cùng một người: nạn nhân trùng"); err != nil {
+			t.Fatalf("merge of a closed and an open file: %v", err)
+		}
+		raw, err := db.GetPerson(context.Background(), a.File.PersonID)
+		if err != nil || !raw.IsVictim || !raw.VictimOpen {
+			t.Fatalf("survivor: %v victim %v open %v", err, raw.IsVictim, raw.VictimOpen)
+		}
+		bv, err := f.victims.Get(f.as("yte"), b.File.ID)
+		if err != nil || bv.File.PersonID != a.File.PersonID || len(bv.Others) != 1 || bv.Others[0].ID != a.File.ID {
+			t.Fatalf("the open file lists the earlier one after the merge: %v", err)
+		}
+	})
+}

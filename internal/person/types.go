@@ -260,7 +260,8 @@ type Person struct {
 	Priors        []Prior
 	Wanted        []Wanted
 	Consents      []Consent
-	IsVictim      bool
+	IsVictim      bool // has a victim file, open or closed
+	VictimOpen    bool // has an open victim file (at most one)
 	// CaseOfficers are the officers (điều tra viên) assigned to the cases
 	// the person is linked to as a victim or a person being identified:
 	// they are on the team through the case (read with the person, so a

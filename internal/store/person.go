@@ -329,13 +329,15 @@ func (db *DB) loadPersons(ctx context.Context, ids []ctip.ID, full bool) ([]*per
 	}); err != nil {
 		return nil, err
 	}
-	if err := db.eachRow(ctx, `SELECT person_id FROM victims WHERE person_id IN `+in, a.v, func(sc *sql.Rows) error {
+	if err := db.eachRow(ctx, `SELECT person_id, closed_on FROM victims WHERE person_id IN `+in, a.v, func(sc *sql.Rows) error {
 		var pid ctip.ID
-		if err := sc.Scan(&pid); err != nil {
+		var closed ctip.Date
+		if err := sc.Scan(&pid, &closed); err != nil {
 			return err
 		}
 		if p := byID[pid]; p != nil {
 			p.IsVictim = true
+			p.VictimOpen = p.VictimOpen || closed.IsZero()
 		}
 		return nil
 	}); err != nil {

@@ -218,15 +218,33 @@ func (db *DB) GetFile(ctx context.Context, id ctip.ID) (*victim.File, error) {
 	return f, mapErr(err, "victim file")
 }
 
-// FileOfPerson reads the victim file of a person.
-func (db *DB) FileOfPerson(ctx context.Context, personID ctip.ID) (*victim.File, error) {
-	f, err := db.scanFile(db.r.QueryRowContext(ctx, `SELECT `+fileCols+fileFrom+` WHERE v.person_id = $1`, personID), true)
+// OpenFileOfPerson reads the open victim file of a person (at most one:
+// the partial unique index victims_open_person).
+func (db *DB) OpenFileOfPerson(ctx context.Context, personID ctip.ID) (*victim.File, error) {
+	f, err := db.scanFile(db.r.QueryRowContext(ctx, `SELECT `+fileCols+fileFrom+` WHERE v.person_id = $1 AND v.closed_on IS NULL`, personID), true)
 	return f, mapErr(err, "victim file")
 }
 
-// FileByPseudonym reads the victim file of the person with a pseudonym.
+// FilesOfPerson lists all victim files of a person (a person trafficked
+// again has earlier, closed files), the latest reception first.
+func (db *DB) FilesOfPerson(ctx context.Context, personID ctip.ID) ([]*victim.File, error) {
+	var out []*victim.File
+	err := db.eachRow(ctx, `SELECT `+fileCols+fileFrom+` WHERE v.person_id = $1 ORDER BY v.received_at DESC, v.id`, []any{personID}, func(sc *sql.Rows) error {
+		f, err := db.scanFile(sc, true)
+		if err != nil {
+			return err
+		}
+		out = append(out, f)
+		return nil
+	})
+	return out, err
+}
+
+// FileByPseudonym reads the victim file of the person with a pseudonym: the
+// open one, else the latest (the pseudonym is the person's, kept across files).
 func (db *DB) FileByPseudonym(ctx context.Context, pseudonym string) (*victim.File, error) {
-	f, err := db.scanFile(db.r.QueryRowContext(ctx, `SELECT `+fileCols+fileFrom+` WHERE p.pseudonym = $1`, pseudonym), true)
+	f, err := db.scanFile(db.r.QueryRowContext(ctx, `SELECT `+fileCols+fileFrom+` WHERE p.pseudonym = $1
+		ORDER BY CASE WHEN v.closed_on IS NULL THEN 0 ELSE 1 END, v.received_at DESC, v.id LIMIT 1`, pseudonym), true)
 	return f, mapErr(err, "victim file")
 }
 

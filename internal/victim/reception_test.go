@@ -193,10 +193,74 @@ func TestCloseKeepsPoliceRecord(t *testing.T) {
 		if o.RetainUntil.IsZero() {
 			t.Fatal("a victim without a police role keeps a retention date")
 		}
-		// A closed file is not reopened by a new reception.
+		// Trafficked again: a new reception opens a new file (the closed
+		// one is not reopened), under the person's pseudonym.
 		after, _ = db.GetPerson(context.Background(), p.ID)
-		if _, err := f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f)); !ctip.IsKind(err, ctip.Conflict) || !strings.Contains(err.Error(), "victim.file_exists") {
+		if after.VictimOpen || !after.IsVictim {
+			t.Fatalf("after closure: open %v victim %v", after.VictimOpen, after.IsVictim)
+		}
+		again, err := f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f))
+		if err != nil {
 			t.Fatalf("reception after closure: %v", err)
+		}
+		if again.File.ID == v.File.ID || again.File.Pseudonym != v.File.Pseudonym || !again.File.ClosedOn.IsZero() {
+			t.Fatalf("second file %+v", again.File)
+		}
+		if len(again.Others) != 1 || again.Others[0].ID != v.File.ID || again.Others[0].ClosedOn.IsZero() {
+			t.Fatalf("the new file lists the earlier one: %+v", again.Others)
+		}
+		first, err := f.victims.Get(f.as("yte"), v.File.ID)
+		if err != nil || len(first.Others) != 1 || first.Others[0].ID != again.File.ID {
+			t.Fatalf("the earlier file lists the new one: %v", err)
+		}
+		// At most one open file: a third reception is refused, naming the open file.
+		after, _ = db.GetPerson(context.Background(), p.ID)
+		if !after.VictimOpen {
+			t.Fatal("person has an open file")
+		}
+		if _, err := f.victims.Receive(f.as("dtv"), rescue(after, after.Version, f)); !ctip.IsKind(err, ctip.Conflict) || !strings.Contains(err.Error(), "victim.file_open") {
+			t.Fatalf("reception with an open file: %v", err)
+		}
+		// The schema holds it too, whatever the service does.
+		if _, err := db.Exec(context.Background(), `UPDATE victims SET closed_on = NULL WHERE id = $1`, v.File.ID); err == nil {
+			t.Fatal("two open files for one person accepted by the schema")
+		}
+	})
+}
+
+// A victim received again after closure: the person's retention is the
+// latest of their files' — a later file closed as not a victim does not
+// shorten the retention of an earlier recognised victim's file.
+func TestRetentionAcrossFiles(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		v := receive(t, f, "Lò Văn Tú")
+		if _, err := f.victims.Close(f.as("yte"), v.File.ID, v.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		p, _ := db.GetPerson(context.Background(), v.File.PersonID)
+		want := p.RetainUntil
+		if want.IsZero() {
+			t.Fatal("closed file without retention")
+		}
+		again, err := f.victims.Receive(f.as("yte"), rescue(p, p.Version, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q, _ := db.GetPerson(context.Background(), p.ID); !q.RetainUntil.IsZero() {
+			t.Fatalf("retention kept while a file is open: %s", q.RetainUntil)
+		}
+		idv, err := f.victims.Identify(f.as("yte"), again.File.ID, again.File.Version, victim.IdentifyInput{Status: victim.NotVictim,
+			DecidedOn: ctip.DateOf(f.clock.Now()), DecidingBody: "Police"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.victims.Close(f.as("yte"), again.File.ID, idv.File.Version, "not_victim", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		q, _ := db.GetPerson(context.Background(), p.ID)
+		if q.RetainUntil != want {
+			t.Fatalf("retention %s, want the earlier file's %s", q.RetainUntil, want)
 		}
 	})
 }

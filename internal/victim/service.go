@@ -92,6 +92,9 @@ type View struct {
 	CanReveal    bool
 	CanGlass     bool
 	Allowed      []Status
+	// Others are the person's other victim files (a person trafficked again
+	// is received again: earlier files are closed), latest reception first.
+	Others []*File
 }
 
 // Label is the pseudonym, or the name while an identity view is open.
@@ -284,8 +287,9 @@ func (s *Service) Receive(ctx context.Context, in ReceiveInput) (*View, error) {
 // who may see them: in scope, and for a protected person only on their team
 // with the identity permission (the rule of search and duplicates). Anyone
 // else gets NotFound, audited, whether the record exists or not. A person
-// with a victim file is refused, naming the file to whoever may read it
-// (one file per person: a closed file is not reopened by a new reception).
+// with an open victim file is refused, naming the file to whoever may read
+// it (at most one open file per person); a person whose files are all closed
+// (trafficked again) is received again on a new file.
 func (s *Service) existingPerson(ctx context.Context, a *ctip.Actor, id ctip.ID, version int) (*person.Person, error) {
 	p, err := s.People.GetPerson(ctx, id)
 	if err != nil && !ctip.IsKind(err, ctip.NotFound) {
@@ -298,13 +302,10 @@ func (s *Service) existingPerson(ctx context.Context, a *ctip.Actor, id ctip.ID,
 		}
 		return nil, ctip.ErrNotFound()
 	}
-	f, err := s.Store.FileOfPerson(ctx, p.ID)
+	f, err := s.Store.OpenFileOfPerson(ctx, p.ID)
 	switch {
 	case err == nil:
-		key := "victim.file_exists"
-		if f.ClosedOn.IsZero() {
-			key = "victim.file_open"
-		}
+		key := "victim.file_open"
 		if !a.Can(ctip.PermVictimRead) {
 			return nil, ctip.Errorf(ctip.Conflict, key+"_unnamed")
 		}
@@ -400,6 +401,18 @@ func (s *Service) build(ctx context.Context, a *ctip.Actor, f *File, p *person.P
 	}
 	if v.Events, err = s.Store.FileEvents(ctx, f.ID); err != nil {
 		return nil, err
+	}
+	all, err := s.Store.FilesOfPerson(ctx, f.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		if o.ID != f.ID {
+			// The list names the files only (reception, status, closure):
+			// their contents are read on their own pages, audited.
+			v.Others = append(v.Others, &File{ID: o.ID, PersonID: o.PersonID, Pseudonym: o.Pseudonym, Status: o.Status,
+				ReceivedAt: o.ReceivedAt, OwnerUnitName: o.OwnerUnitName, ClosedOn: o.ClosedOn, CloseReason: o.CloseReason})
+		}
 	}
 	if !onTeam && !pv.ShowIdentity {
 		// Free text may name people: only the team reads it.
@@ -1166,6 +1179,20 @@ func (s *Service) Close(ctx context.Context, id ctip.ID, version int, reason str
 	// Retention runs from closure (Decree 13/2023 Art. 9(8)); a person found
 	// not to be a victim is kept for a shorter time.
 	f.RetainUntil = s.Persons.RetainAfterClose(f.Status == NotVictim, on)
+	// A person received again: the person's retention is the latest of
+	// their files' (an earlier file of a recognised victim is not purged
+	// with a later file that found the person not to be a victim).
+	all, err := s.Store.FilesOfPerson(ctx, f.PersonID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range all {
+		if o.ID != f.ID && !o.ClosedOn.IsZero() {
+			if r := s.Persons.RetainAfterClose(o.Status == NotVictim, o.ClosedOn); r.After(f.RetainUntil) {
+				f.RetainUntil = r
+			}
+		}
+	}
 	if person.PoliceRecord(p) {
 		// A victim who is also a suspect, accused… (received on their
 		// existing record): the police record is not purged automatically.

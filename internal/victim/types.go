@@ -325,7 +325,8 @@ type Store interface {
 	HealthUnits(ctx context.Context) ([]ctip.ID, error)
 	UpdateFile(ctx context.Context, f *File, oldVersion int, ev Event, au ctip.AuditEvent) error
 	GetFile(ctx context.Context, id ctip.ID) (*File, error)
-	FileOfPerson(ctx context.Context, personID ctip.ID) (*File, error)
+	OpenFileOfPerson(ctx context.Context, personID ctip.ID) (*File, error)
+	FilesOfPerson(ctx context.Context, personID ctip.ID) ([]*File, error)
 	FileByPseudonym(ctx context.Context, pseudonym string) (*File, error)
 	ListFiles(ctx context.Context, f Filter, p ctip.PageRequest) (ctip.Page[*File], error)
 	FileEvents(ctx context.Context, id ctip.ID) ([]Event, error)
