@@ -71,3 +71,25 @@ func (db *DB) MigrationsCurrent(ctx context.Context) (bool, error) {
 	}
 	return current >= target, nil
 }
+
+// MigrateTo moves the schema up or down to a version (a rollback, or an
+// upgrade test that loads data into an older schema first).
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	p, err := db.provider()
+	if err != nil {
+		return err
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("store: migrate: %w", err)
+	}
+	if version < current {
+		_, err = p.DownTo(ctx, version)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
+		return fmt.Errorf("store: migrate to %d: %w", version, err)
+	}
+	return nil
+}

@@ -342,3 +342,57 @@ func TestRelativeRoleKeepsSharingUnits(t *testing.T) {
 		}
 	})
 }
+
+// The migration to one open file per person keeps existing files and their
+// history (SQLite rebuilds the table under foreign keys): a database with a
+// closed file at version 7 is upgraded, rolled back and upgraded again, and
+// then receives the person again.
+func TestRefileMigrationKeepsFiles(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if err := db.MigrateTo(ctx, 7); err != nil {
+			t.Fatal(err)
+		}
+		f := setup(t, db)
+		v := receive(t, f, "Lò Thị Xuân")
+		if _, err := f.victims.AddSupport(f.as("yte"), v.File.ID, victim.SupportInput{Regime: "medical", Provider: "Bệnh viện tỉnh",
+			ProvidedOn: ctip.DateOf(f.clock.Now())}); err != nil {
+			t.Fatal(err)
+		}
+		closed, err := f.victims.Close(f.as("yte"), v.File.ID, v.File.Version, "transferred", ctip.Date{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := db.GetPerson(ctx, v.File.PersonID)
+		if _, err := f.victims.Receive(f.as("yte"), rescue(p, p.Version, f)); !ctip.IsKind(err, ctip.Conflict) {
+			t.Fatalf("version 7 keeps one file per person: %v", err)
+		}
+		for _, to := range []int64{8, 7, 8} {
+			if err := db.MigrateTo(ctx, to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := f.victims.Get(f.as("yte"), v.File.ID)
+		if err != nil || got.File.Version != closed.File.Version || got.File.ClosedOn.IsZero() || len(got.Support) != 1 || len(got.Events) != len(closed.Events) {
+			t.Fatalf("file after the migrations: %v", err)
+		}
+		if db.Engine == store.SQLite {
+			rows, err := db.Query(ctx, `PRAGMA foreign_key_check`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad := rows.Next()
+			rows.Close()
+			if bad {
+				t.Fatal("foreign keys broken by the table rebuild")
+			}
+		}
+		again, err := f.victims.Receive(f.as("yte"), rescue(p, p.Version, f))
+		if err != nil || again.File.Pseudonym != v.File.Pseudonym {
+			t.Fatalf("reception after closure: %v", err)
+		}
+		if err := db.MigrateTo(ctx, 7); err == nil {
+			t.Fatal("rolled back to one file per person with two files")
+		}
+	})
+}
