@@ -212,6 +212,33 @@ func TestReceiveExistingAPI(t *testing.T) {
 		if r.StatusCode != http.StatusConflict || !strings.Contains(prob.Detail, out.Pseudonym) {
 			t.Fatalf("second reception: %d %s", r.StatusCode, r.text())
 		}
+		// Closed, then trafficked again: a new file under the same
+		// pseudonym, which names the earlier one.
+		fv, err := h.app.victims.Get(h.actorCtx(auth.RoleVictimSupport), out.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.app.victims.Close(h.actorCtx(auth.RoleVictimSupport), out.ID, fv.File.Version, "transferred", ctip.Date{}); err != nil {
+			t.Fatal(err)
+		}
+		cp, _ := h.app.db.GetPerson(t0(), s.Person.ID)
+		r = h.api(tok, "POST", "/api/v1/victims", map[string]any{"person_id": s.Person.ID, "person_version": cp.Version, "reception": reception})
+		var again struct {
+			ID        ctip.ID `json:"id"`
+			Pseudonym string  `json:"pseudonym"`
+			Victim    struct {
+				OtherFiles []struct {
+					ID       ctip.ID `json:"id"`
+					ClosedOn string  `json:"closed_on"`
+				} `json:"other_files"`
+			} `json:"victim"`
+		}
+		decodeJSON(t, r, &again)
+		others := again.Victim.OtherFiles
+		if r.StatusCode != http.StatusCreated || again.ID == out.ID || again.Pseudonym != out.Pseudonym || len(others) != 1 ||
+			others[0].ID != out.ID || others[0].ClosedOn == "" {
+			t.Fatalf("reception after closure: %d %s", r.StatusCode, r.text())
+		}
 		if r := h.api(h.token(auth.RoleIntake), "POST", "/api/v1/victims", map[string]any{"person_id": s.Person.ID, "person_version": 2, "reception": reception}); r.StatusCode != http.StatusForbidden {
 			t.Fatalf("commune police: %d", r.StatusCode)
 		}

@@ -42,31 +42,42 @@ func (b PersonInput) hasIdentity() bool {
 // VictimDTO is a victim file as the API shows it: the pseudonym, sex and
 // age band; the identity only with an open reveal.
 type VictimDTO struct {
-	ID               ctip.ID       `json:"id"`
-	PersonID         ctip.ID       `json:"person_id"`
-	Pseudonym        string        `json:"pseudonym"`
-	Sex              string        `json:"sex"`
-	AgeBand          string        `json:"age_band"`
-	Status           victim.Status `json:"status"`
-	TraffickingHTCDS string        `json:"vic_trafficking_status"`
-	Class            victim.Class  `json:"beneficiary_class"`
-	AllowedRegimes   []string      `json:"allowed_regimes"`
-	ClassBasis       string        `json:"class_basis"`
-	Reception        ReceptionDTO  `json:"reception"`
-	VerificationDue  string        `json:"verification_due,omitempty"`
-	Verification     string        `json:"verification"`
-	EssentialStart   string        `json:"essential_needs_start,omitempty"`
-	EssentialLastDay string        `json:"essential_needs_last_day,omitempty"`
-	EssentialLeft    *int          `json:"essential_needs_days_left,omitempty"`
-	DecidedOn        string        `json:"decided_on,omitempty"`
-	DecidingBody     string        `json:"deciding_body,omitempty"`
-	Grounds          []string      `json:"grounds"`
-	Exploitation     []string      `json:"exploitation_types"`
-	ClosedOn         string        `json:"closed_on,omitempty"`
-	CloseReason      string        `json:"close_reason,omitempty"`
-	Identity         *IdentityDTO  `json:"identity,omitempty"`
-	RevealUntil      *time.Time    `json:"reveal_until,omitempty"`
-	Version          int           `json:"version"`
+	ID               ctip.ID        `json:"id"`
+	PersonID         ctip.ID        `json:"person_id"`
+	Pseudonym        string         `json:"pseudonym"`
+	Sex              string         `json:"sex"`
+	AgeBand          string         `json:"age_band"`
+	Status           victim.Status  `json:"status"`
+	TraffickingHTCDS string         `json:"vic_trafficking_status"`
+	Class            victim.Class   `json:"beneficiary_class"`
+	AllowedRegimes   []string       `json:"allowed_regimes"`
+	ClassBasis       string         `json:"class_basis"`
+	Reception        ReceptionDTO   `json:"reception"`
+	VerificationDue  string         `json:"verification_due,omitempty"`
+	Verification     string         `json:"verification"`
+	EssentialStart   string         `json:"essential_needs_start,omitempty"`
+	EssentialLastDay string         `json:"essential_needs_last_day,omitempty"`
+	EssentialLeft    *int           `json:"essential_needs_days_left,omitempty"`
+	DecidedOn        string         `json:"decided_on,omitempty"`
+	DecidingBody     string         `json:"deciding_body,omitempty"`
+	Grounds          []string       `json:"grounds"`
+	Exploitation     []string       `json:"exploitation_types"`
+	ClosedOn         string         `json:"closed_on,omitempty"`
+	CloseReason      string         `json:"close_reason,omitempty"`
+	Identity         *IdentityDTO   `json:"identity,omitempty"`
+	RevealUntil      *time.Time     `json:"reveal_until,omitempty"`
+	Version          int            `json:"version"`
+	OtherFiles       []OtherFileDTO `json:"other_files"`
+}
+
+// OtherFileDTO names another victim file of the same person (a person
+// trafficked again is received on a new file).
+type OtherFileDTO struct {
+	ID          ctip.ID       `json:"id"`
+	ReceivedAt  string        `json:"received_at"`
+	Status      victim.Status `json:"status"`
+	ClosedOn    string        `json:"closed_on,omitempty"`
+	CloseReason string        `json:"close_reason,omitempty"`
 }
 
 func victimDTO(v *victim.View) VictimDTO {
@@ -84,6 +95,11 @@ func victimDTO(v *victim.View) VictimDTO {
 	}
 	if d.Exploitation == nil {
 		d.Exploitation = []string{}
+	}
+	d.OtherFiles = []OtherFileDTO{}
+	for _, o := range v.Others {
+		d.OtherFiles = append(d.OtherFiles, OtherFileDTO{ID: o.ID, ReceivedAt: o.ReceivedAt.Format(time.RFC3339), Status: o.Status,
+			ClosedOn: o.ClosedOn.String(), CloseReason: o.CloseReason})
 	}
 	for _, r := range v.ClassRule.Regimes {
 		d.AllowedRegimes = append(d.AllowedRegimes, string(r))
