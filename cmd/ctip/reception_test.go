@@ -100,6 +100,12 @@ func TestReceiveExistingWeb(t *testing.T) {
 		}, http.StatusOK)
 		page = inv.get("/persons/" + fx.suspect.String())
 		wantNoText(t, page, "person page with an open file", `id="receive-as-victim"`)
+		wantText(t, page, "person page lists both files", `id="victim-files"`, `href="`+firstFile+`"`, `href="`+second+`"`, h.vi("victim.file_is_open"))
+		renderOK(t, "person page with two victim files", func(lang string) *response {
+			inv.lang = lang
+			defer func() { inv.lang = "" }()
+			return inv.get("/persons/" + fx.suspect.String())
+		}, http.StatusOK)
 		// The health department's victim-support officer is told.
 		ns, err := h.app.notify.Mine(h.actorCtx(auth.RoleVictimSupport), notify.StateUnread, ctip.PageRequest{Limit: 50})
 		if err != nil {

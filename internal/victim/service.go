@@ -324,6 +324,35 @@ func (s *Service) existingPerson(ctx context.Context, a *ctip.Actor, id ctip.ID,
 	return p, nil
 }
 
+// FilesOf lists a person's victim files for the person page, latest
+// reception first: reception, status, receiving unit and closure only (no
+// content; each file is read on its own page, audited). Nothing for an actor
+// without the victim-read permission.
+func (s *Service) FilesOf(ctx context.Context, personID ctip.ID) ([]*File, error) {
+	a, err := person.ActorOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !a.Can(ctip.PermVictimRead) && !a.System {
+		return nil, nil
+	}
+	all, err := s.Store.FilesOfPerson(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*File, 0, len(all))
+	for _, o := range all {
+		out = append(out, summary(o))
+	}
+	return out, nil
+}
+
+// summary keeps what a list of a person's files names.
+func summary(o *File) *File {
+	return &File{ID: o.ID, PersonID: o.PersonID, Pseudonym: o.Pseudonym, Status: o.Status, ReceivedAt: o.ReceivedAt,
+		OwnerUnitName: o.OwnerUnitName, ClosedOn: o.ClosedOn, CloseReason: o.CloseReason}
+}
+
 // load reads a file, its person and checks the victim-read permission.
 func (s *Service) load(ctx context.Context, a *ctip.Actor, id ctip.ID) (*File, *person.Person, error) {
 	f, err := s.Store.GetFile(ctx, id)
@@ -410,8 +439,7 @@ func (s *Service) build(ctx context.Context, a *ctip.Actor, f *File, p *person.P
 		if o.ID != f.ID {
 			// The list names the files only (reception, status, closure):
 			// their contents are read on their own pages, audited.
-			v.Others = append(v.Others, &File{ID: o.ID, PersonID: o.PersonID, Pseudonym: o.Pseudonym, Status: o.Status,
-				ReceivedAt: o.ReceivedAt, OwnerUnitName: o.OwnerUnitName, ClosedOn: o.ClosedOn, CloseReason: o.CloseReason})
+			v.Others = append(v.Others, summary(o))
 		}
 	}
 	if !onTeam && !pv.ShowIdentity {

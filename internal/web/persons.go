@@ -415,7 +415,7 @@ func (s *Server) personUpdate(w http.ResponseWriter, r *http.Request) error {
 
 type personShowData struct {
 	V        *person.View
-	Victim   *victim.File
+	Files    []*victim.File // the person's victim files (victim.read)
 	Choices  personChoices
 	Today    ctip.Date
 	Units    map[ctip.ID]string
@@ -430,6 +430,11 @@ func (s *Server) showPerson(w http.ResponseWriter, r *http.Request, id ctip.ID, 
 		return err
 	}
 	data := &personShowData{V: v, Choices: s.personChoices(), Today: ctip.DateOf(s.Clock.Now()), Purposes: person.ConsentPurposes}
+	if v.Person.IsVictim && s.Victims != nil {
+		if data.Files, err = s.Victims.FilesOf(r.Context(), id); err != nil {
+			return err
+		}
+	}
 	for _, e := range s.Places.Ethnics {
 		if e.Code == v.Person.EthnicCode {
 			data.Ethnic = e.Name
