@@ -52,6 +52,15 @@ func TestRenderEveryPage(t *testing.T) {
 				if len(r.body) > 100<<10 {
 					t.Errorf("%s [%s]: %d bytes (over 100 KB)", name, lang, len(r.body))
 				}
+				// Intake pages in English cite the CPC, never the Vietnamese
+				// article wording (legal bases come from the catalogues).
+				if lang == "en" && strings.HasPrefix(path, "/intake") {
+					for _, vi := range []string{"Điều", "BLTTHS"} {
+						if i := strings.Index(body, vi); i >= 0 {
+							t.Errorf("%s [en]: Vietnamese citation near %q", name, body[max(0, i-60):min(len(body), i+60)])
+						}
+					}
+				}
 				if !strings.Contains(body, `<html lang="`+lang+`"`) {
 					t.Errorf("%s: not rendered in %s", name, lang)
 				}

@@ -2,6 +2,7 @@ package intake_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"ctip/internal/auth"
 	"ctip/internal/dbtest"
 	"ctip/internal/geo"
+	"ctip/internal/i18n"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 	"ctip/internal/store"
@@ -329,8 +331,17 @@ func TestProcessTransferAssignVerifyExtendDecide(t *testing.T) {
 			t.Errorf("extended deadline = %s", v.Item.Deadline)
 		}
 		// A second body extension is refused (2 months is the total).
-		if _, err := f.svc.Do(f.as("truongpc02"), it.ID, v.Item.Version, intake.ActExtend, dec); !ctip.IsKind(err, ctip.Conflict) {
+		_, err = f.svc.Do(f.as("truongpc02"), it.ID, v.Item.Version, intake.ActExtend, dec)
+		if !ctip.IsKind(err, ctip.Conflict) {
 			t.Errorf("second body extension: %v", err)
+		}
+		// The refusal cites the article in the message's language.
+		var e *ctip.Error
+		if errors.As(err, &e) {
+			cat := i18n.MustLoad()
+			if vi, en := cat.T("vi", e.Key, e.Args...), cat.T("en", e.Key, e.Args...); !strings.Contains(vi, "BLTTHS Điều 147 khoản 2") || !strings.Contains(en, "CPC Art. 147(2)") || strings.Contains(en, "Điều") {
+				t.Errorf("refusal cites %q / %q", vi, en)
+			}
 		}
 		// The procuracy extends once, by at most 2 months.
 		f.clock.Advance(40 * 24 * time.Hour) // 21 Apr

@@ -34,24 +34,27 @@ type Rule struct {
 	To       Status // "" keeps the current status (unless noted in apply)
 	Perm     ctip.Permission
 	Decision bool // records a numbered decision: document number, date and signer required
-	Basis    string
+	// Basis is the legal basis as a catalogue key (cite.intake.*): each
+	// language its wording ("BLTTHS Điều 147 khoản 2" / "CPC Art. 147(2)"),
+	// so an English page or message never cites in Vietnamese.
+	Basis ctip.Label
 }
 
 var openStates = []Status{Received, Transferred, Assigned, Verifying, Resumed}
 
 // Rules is the transition table of crime-information resolution.
 var Rules = map[Action]Rule{
-	ActTransfer:         {From: openStates, To: Transferred, Perm: ctip.PermIntakeProcess, Basis: "BLTTHS Điều 146 khoản 3"},
+	ActTransfer:         {From: openStates, To: Transferred, Perm: ctip.PermIntakeProcess, Basis: "cite.intake.transfer"},
 	ActAssign:           {From: openStates, To: Assigned, Perm: ctip.PermIntakeAssign},
-	ActVerify:           {From: []Status{Assigned, Verifying, Resumed}, To: Verifying, Perm: ctip.PermIntakeProcess, Basis: "BLTTHS Điều 147 khoản 2"},
-	ActNotify:           {From: append(slices.Clone(openStates), Suspended), Perm: ctip.PermIntakeProcess, Basis: "BLTTHS Điều 146 khoản 4"},
-	ActExtend:           {From: []Status{Received, Transferred, Assigned, Verifying}, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "BLTTHS Điều 147 khoản 2"},
-	ActProcuracyExtend:  {From: []Status{Received, Transferred, Assigned, Verifying}, Perm: ctip.PermIntakeProcuracy, Decision: true, Basis: "BLTTHS Điều 147 khoản 3"},
-	ActProsecute:        {From: openStates, To: Prosecuted, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "BLTTHS Điều 147 khoản 1 điểm a"},
-	ActNotProsecute:     {From: openStates, To: NotProsecuted, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "BLTTHS Điều 147 khoản 1 điểm b, Điều 157"},
-	ActSuspend:          {From: []Status{Assigned, Verifying, Resumed}, To: Suspended, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "BLTTHS Điều 148 khoản 1"},
-	ActResume:           {From: []Status{Suspended}, To: Resumed, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "BLTTHS Điều 149"},
-	ActCancelSuspension: {From: []Status{Suspended}, To: Resumed, Perm: ctip.PermIntakeProcuracy, Decision: true, Basis: "BLTTHS Điều 148 khoản 2"},
+	ActVerify:           {From: []Status{Assigned, Verifying, Resumed}, To: Verifying, Perm: ctip.PermIntakeProcess, Basis: "cite.intake.verify"},
+	ActNotify:           {From: append(slices.Clone(openStates), Suspended), Perm: ctip.PermIntakeProcess, Basis: "cite.intake.notify"},
+	ActExtend:           {From: []Status{Received, Transferred, Assigned, Verifying}, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "cite.intake.extend"},
+	ActProcuracyExtend:  {From: []Status{Received, Transferred, Assigned, Verifying}, Perm: ctip.PermIntakeProcuracy, Decision: true, Basis: "cite.intake.procuracy_extend"},
+	ActProsecute:        {From: openStates, To: Prosecuted, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "cite.intake.prosecute"},
+	ActNotProsecute:     {From: openStates, To: NotProsecuted, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "cite.intake.not_prosecute"},
+	ActSuspend:          {From: []Status{Assigned, Verifying, Resumed}, To: Suspended, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "cite.intake.suspend"},
+	ActResume:           {From: []Status{Suspended}, To: Resumed, Perm: ctip.PermIntakeDecide, Decision: true, Basis: "cite.intake.resume"},
+	ActCancelSuspension: {From: []Status{Suspended}, To: Resumed, Perm: ctip.PermIntakeProcuracy, Decision: true, Basis: "cite.intake.cancel_suspension"},
 }
 
 // Actions lists the actions in display order.
