@@ -67,7 +67,11 @@ func (s *Server) pError(f *Form, lang string, err error) bool {
 			msg := s.Cat.T(lang, fe.Key, fe.Args...)
 			if _, dup := f.Errors[fe.Field]; !dup {
 				f.Errors[fe.Field] = msg
-				f.Summary = append(f.Summary, FieldMsg{Field: fe.Field, Message: s.Cat.T(lang, "pfield."+fe.Field) + ": " + msg})
+				label := "pfield." + fe.Field
+				if k, ok := f.Labels[fe.Field]; ok {
+					label = k
+				}
+				f.Summary = append(f.Summary, FieldMsg{Field: fe.Field, Message: s.Cat.T(lang, label) + ": " + msg})
 			}
 		}
 		if len(ce.Fields) == 0 {
@@ -744,6 +748,9 @@ func (s *Server) victimList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "victim.list_title", nil)
 	p.Form = newForm(q)
+	// The receiving unit, labelled as on the filter form (not the person
+	// list's "managing unit").
+	p.Form.Labels = map[string]string{"unit": "victim.filter.unit"}
 	data := &victimListData{Today: ctip.DateOf(s.Clock.Now()), Statuses: victim.Statuses, Classes: victim.Classes, Filter: q,
 		AgeBands: map[ctip.ID]string{}, Sort: map[string]string{}}
 	p.Data = data

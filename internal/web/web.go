@@ -271,6 +271,10 @@ type Form struct {
 	Errors  map[string]string
 	Summary []FieldMsg
 	General string
+	// Labels names a field's catalogue key where the page labels it other
+	// than "pfield.<name>" (pError), so the error summary names the field as
+	// its label does.
+	Labels map[string]string
 }
 
 // FieldMsg is one line of the error summary.
