@@ -286,7 +286,8 @@ const (
 	TeamShare         = "share"
 )
 
-// FormatPseudonym formats a pseudonym: NN-<year>-<4 digits> (NN = nạn nhân).
+// FormatPseudonym formats a pseudonym: NN-<year>-<number, at least 4 digits>
+// (NN = nạn nhân); lists sort them by (year, number), see store ListFiles.
 func FormatPseudonym(year int, n int64) string { return fmt.Sprintf("NN-%d-%04d", year, n) }
 
 // PseudonymScope is the counter scope of pseudonyms (province-wide, per year).

@@ -322,7 +322,11 @@ func (db *DB) ListFiles(ctx context.Context, f victim.Filter, pr ctip.PageReques
 	order := "v.received_at" + dir + ", v.id" + dir
 	switch pr.Sort {
 	case victim.SortPseudonym:
-		order = "p.pseudonym" + dir + ", v.id" + dir
+		// Pseudonyms (NN-YYYY-NNNN, person.FormatPseudonym) by (year,
+		// number): the number grows past 4 digits after 9,999 people in a
+		// year, so within the "NN-YYYY-" prefix a longer one is a larger
+		// number; as plain text NN-2026-10000 would sort before -9999.
+		order = "SUBSTR(p.pseudonym, 1, 8)" + dir + ", LENGTH(p.pseudonym)" + dir + ", p.pseudonym" + dir + ", v.id" + dir
 	case victim.SortStatus:
 		order = "v.status" + dir + ", v.received_at DESC, v.id DESC"
 	}

@@ -2,6 +2,7 @@ package victim_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -385,4 +386,50 @@ func TestEssentialClockStopsAtClosureAndExtension(t *testing.T) {
 	if c := victim.EssentialClockOf(extended, today); c.Over {
 		t.Fatalf("extended beyond 120 days by a decision: %+v", c)
 	}
+}
+
+// TestPseudonymOrderPastTenThousand: pseudonyms sort by (year, number), not
+// as text — NN-2026-9999 before NN-2026-10000, and the year first
+// (NN-2025-10000 before NN-2026-9999). The counter is set just below 10,000 in the
+// store rather than receiving 10,000 people.
+func TestPseudonymOrderPastTenThousand(t *testing.T) {
+	dbtest.ForEachEngine(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		for _, year := range []int{2025, 2026} {
+			if _, err := db.Exec(ctx, `INSERT INTO counters (scope, year, value) VALUES ($1, $2, $3)`, person.PseudonymScope, year, 9998+2026-year); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// A file of the previous year first, numbered 10000: still before
+		// every file of 2026 (so not by length alone).
+		f.clock.T = time.Date(2025, 12, 30, 2, 0, 0, 0, time.UTC)
+		old := receive(t, f, "Lò Thị Một")
+		f.clock.T = time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)
+		var want []string
+		want = append(want, old.File.Pseudonym)
+		for _, name := range []string{"Lò Thị Hai", "Lò Thị Ba", "Lò Thị Bốn"} {
+			want = append(want, receive(t, f, name).File.Pseudonym)
+		}
+		if want[0] != "NN-2025-10000" || want[1] != "NN-2026-9999" || want[2] != "NN-2026-10000" || want[3] != "NN-2026-10001" {
+			t.Fatalf("pseudonyms %v", want)
+		}
+		for _, desc := range []bool{false, true} {
+			page, err := f.victims.List(f.as("yte"), victim.Filter{}, ctip.PageRequest{Limit: 10, Sort: victim.SortPseudonym, Desc: desc})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, fl := range page.Items {
+				got = append(got, fl.Pseudonym)
+			}
+			exp := slices.Clone(want)
+			if desc {
+				slices.Reverse(exp)
+			}
+			if !slices.Equal(got, exp) {
+				t.Errorf("desc=%v: order %v, want %v", desc, got, exp)
+			}
+		}
+	})
 }
