@@ -17,6 +17,7 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/casefile"
 	"ctip/internal/crypt"
 	"ctip/internal/person"
 	"ctip/internal/store"
@@ -817,6 +818,80 @@ func TestVictimRevealAnswers404ToEveryoneNotEntitled(t *testing.T) {
 		}
 		if r := h.api(h.token(auth.RoleVictimSupport), "POST", "/api/v1/victims/"+vid+"/reveal", body); r.StatusCode != http.StatusOK {
 			t.Errorf("the team's reveal: %d", r.StatusCode)
+		}
+	})
+}
+
+// TestPurgedPersonInCase: the retention purge deletes a registry person who
+// is a victim in a case. The case keeps its copy (the pseudonym) and says the
+// record was purged, with the day, instead of linking to a missing person;
+// the start-up backfill does not re-create the person from the copy.
+func TestPurgedPersonInCase(t *testing.T) {
+	eachEngine(t, func(t *testing.T, h *harness) {
+		cf := h.caseFixture()
+		inv := h.actorCtx(auth.RoleInvestigator)
+		cv, err := h.app.cases.Get(inv, cf.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cv, err = h.app.cases.AddParty(inv, cf.c.ID, cv.Case.Version, casefile.PartyInput{Role: casefile.RoleVictim,
+			Person: casefile.PersonInput{Name: "Lò Thị Cấp", Sex: "female", BirthYear: 2003, ConfirmNew: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pt *casefile.Party
+		for _, x := range cv.Parties {
+			if x.Role == casefile.RoleVictim {
+				pt = x
+			}
+		}
+		if pt == nil || !pt.Person.PersonID.Valid || !strings.HasPrefix(pt.Person.Name, "NN-") {
+			t.Fatalf("victim party: %+v", pt)
+		}
+		pid, pseudonym := pt.Person.PersonID.ID, pt.Person.Name
+		casePage := "/cases/" + cf.c.ID.String()
+		cl := h.login(auth.RoleInvestigator)
+		if b := cl.get(casePage).text(); !strings.Contains(b, `href="/persons/`+pid.String()+`"`) {
+			t.Fatal("the case page does not link the victim before the purge")
+		}
+		// Its retention date has passed (as after a closed victim file).
+		if _, err := h.app.db.Exec(t0(), `UPDATE persons SET retain_until = $1 WHERE id = $2`, ctip.DateOf(h.clock.Now()).AddDays(-1), pid); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := h.app.persons.Purge(system(t0(), "persons.purge")); err != nil || n != 1 {
+			t.Fatalf("purge: %d %v", n, err)
+		}
+		if _, err := h.app.db.GetPerson(t0(), pid); !ctip.IsKind(err, ctip.NotFound) {
+			t.Fatalf("purged person still there: %v", err)
+		}
+		if n, err := h.app.cases.BackfillPersons(system(t0(), "persons.backfill")); err != nil || n != 0 {
+			t.Errorf("backfill after the purge: %d %v", n, err)
+		}
+		parties, err := h.app.db.CaseParties(t0(), cf.c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := ctip.DateOf(h.clock.Now())
+		for _, x := range parties {
+			if x.ID == pt.ID && (x.Person.PersonID.Valid || x.Person.PurgedOn != today || x.Person.Name != pseudonym) {
+				t.Errorf("case party after the purge: person %v purged on %s name kept %v", x.Person.PersonID, x.Person.PurgedOn, x.Person.Name == pseudonym)
+			}
+		}
+		for lang, want := range map[string]string{"vi": "đã được xóa ngày " + today.Format(), "en": "record purged on " + today.Format() + " under the retention rules"} {
+			cl.lang = lang
+			b := cl.get(casePage).text()
+			if strings.Contains(b, "/persons/"+pid.String()) || !strings.Contains(b, pseudonym) || !strings.Contains(b, want) {
+				t.Errorf("[%s] case page after the purge: link kept, pseudonym lost or %q missing", lang, want)
+			}
+		}
+		// The API says the same: no person_id, the day of the purge.
+		if b := h.api(h.token(auth.RoleInvestigator), "GET", "/api/v1/cases/"+cf.c.ID.String(), nil).text(); strings.Contains(b, pid.String()) ||
+			!strings.Contains(b, `"person_purged_on":"`+today.String()+`"`) {
+			t.Errorf("API case after the purge: %s", b)
+		}
+		// The person page answers 404, as for any unknown person.
+		if r := cl.get("/persons/" + pid.String()); r.StatusCode != http.StatusNotFound {
+			t.Errorf("purged person page: %d", r.StatusCode)
 		}
 	})
 }

@@ -118,6 +118,10 @@ type CasePersonDTO struct {
 	BirthYear int         `json:"birth_year,omitempty"`
 	IDNumber  string      `json:"id_number,omitempty"`
 	PersonID  ctip.NullID `json:"person_id"`
+	// PurgedOn (output only): the registry record was purged under the
+	// retention rules that day; person_id is then null and the case keeps
+	// its copy of the name (a victim's pseudonym).
+	PurgedOn *ctip.Date `json:"person_purged_on,omitempty"`
 	// ConfirmNew (input only): make a new registry person even though it
 	// looks like an existing one (otherwise 409 with the candidates).
 	ConfirmNew bool `json:"confirm_new,omitempty"`
@@ -236,7 +240,7 @@ func (s *Server) caseViewDTO(v *casefile.View, lang string) CaseDTO {
 	}
 	d.Accused = []CaseAccusedDTO{}
 	for _, x := range v.Accused {
-		a := CaseAccusedDTO{ID: x.ID, Person: CasePersonDTO{Name: x.Person.Name, Sex: x.Person.Sex, BirthYear: x.Person.BirthYear, IDNumber: x.Person.IDNumber, PersonID: x.Person.PersonID},
+		a := CaseAccusedDTO{ID: x.ID, Person: CasePersonDTO{Name: x.Person.Name, Sex: x.Person.Sex, BirthYear: x.Person.BirthYear, IDNumber: x.Person.IDNumber, PersonID: x.Person.PersonID, PurgedOn: datePtr(x.Person.PurgedOn)},
 			Charges: caseChargeDTOs(x.Charges), Category: string(x.Category), ChargeNumber: x.ChargeNumber, ChargedOn: x.ChargedOn, Status: string(x.Status),
 			Ground: x.StatusGround, Verdict: x.Verdict, SentenceType: x.SentenceType, SentenceMonths: x.SentenceMonths, Measures: []CaseMeasureDTO{}}
 		for _, m := range v.Measures {
@@ -247,7 +251,7 @@ func (s *Server) caseViewDTO(v *casefile.View, lang string) CaseDTO {
 		d.Accused = append(d.Accused, a)
 	}
 	for _, p := range v.Parties {
-		d.Parties = append(d.Parties, map[string]any{"id": p.ID, "role": p.Role, "person": CasePersonDTO{Name: p.Person.Name, Sex: p.Person.Sex, BirthYear: p.Person.BirthYear, IDNumber: p.Person.IDNumber, PersonID: p.Person.PersonID},
+		d.Parties = append(d.Parties, map[string]any{"id": p.ID, "role": p.Role, "person": CasePersonDTO{Name: p.Person.Name, Sex: p.Person.Sex, BirthYear: p.Person.BirthYear, IDNumber: p.Person.IDNumber, PersonID: p.Person.PersonID, PurgedOn: datePtr(p.Person.PurgedOn)},
 			"rescued": p.Rescued, "rescued_on": datePtr(p.RescuedOn)})
 	}
 	for _, k := range v.Clocks {

@@ -1044,7 +1044,7 @@ func (s *Service) person(p *ctip.Problems, in PersonInput) Person {
 	if in.IDNumber != "" && !idRe.MatchString(in.IDNumber) {
 		p.Add("id_number", "error.id_number")
 	}
-	return Person(in)
+	return Person{Name: in.Name, Sex: in.Sex, BirthYear: in.BirthYear, IDNumber: in.IDNumber, PersonID: in.PersonID, ConfirmNew: in.ConfirmNew}
 }
 
 // AccusedInput is the decision to institute proceedings against a person

@@ -124,7 +124,8 @@ func PermOf(b Body) ctip.Permission {
 // year of birth and ID number for the case's own pages and exports. For a
 // protected person (a victim) the copy holds the pseudonym, never the
 // identity. Rows written before the registry have no PersonID until the
-// start-up backfill (BackfillPersons) links them. Name and IDNumber are
+// start-up backfill (BackfillPersons) links them; rows whose person was purged
+// keep no PersonID and are not backfilled (PurgedOn). Name and IDNumber are
 // encrypted at rest.
 type Person struct {
 	Name      string
@@ -132,6 +133,10 @@ type Person struct {
 	BirthYear int    // 0 unknown
 	IDNumber  string
 	PersonID  ctip.NullID // the registry record
+	// PurgedOn is the day the registry record was purged under the
+	// retention rules (person.Service.Purge): PersonID is then empty, the
+	// case keeps its copy, and the backfill leaves the row alone.
+	PurgedOn ctip.Date
 	// ConfirmNew (input only): the details make a new registry person even
 	// if they look like an existing one (person.DuplicateError otherwise).
 	ConfirmNew bool

@@ -612,7 +612,7 @@ func (db *DB) listPage(ctx context.Context, a args, fromWhere, order string, lim
 
 // CaseAccused lists a case's accused persons (decrypted).
 func (db *DB) CaseAccused(ctx context.Context, caseID ctip.ID) ([]*casefile.Accused, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, person_id, name, sex, birth_year, id_number, charges, category,
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, person_id, person_purged_on, name, sex, birth_year, id_number, charges, category,
 		charge_number, charged_on, status, status_ground, status_on, verdict, sentence_type, sentence_months, version, created_at
 		FROM case_accused WHERE case_id = $1 ORDER BY created_at, id`, caseID)
 	if err != nil {
@@ -624,7 +624,7 @@ func (db *DB) CaseAccused(ctx context.Context, caseID ctip.ID) ([]*casefile.Accu
 		x := &casefile.Accused{}
 		var name, idn []byte
 		var charges, cat, status string
-		if err := rows.Scan(&x.ID, &x.CaseID, &x.Person.PersonID, &name, &x.Person.Sex, &x.Person.BirthYear, &idn, &charges, &cat,
+		if err := rows.Scan(&x.ID, &x.CaseID, &x.Person.PersonID, &x.Person.PurgedOn, &name, &x.Person.Sex, &x.Person.BirthYear, &idn, &charges, &cat,
 			&x.ChargeNumber, &x.ChargedOn, &status, &x.StatusGround, &x.StatusOn, &x.Verdict, &x.SentenceType, &x.SentenceMonths,
 			&x.Version, &x.CreatedAt); err != nil {
 			return nil, mapErr(err, "accused")
@@ -664,7 +664,7 @@ func (db *DB) CaseMeasures(ctx context.Context, caseID ctip.ID) ([]*casefile.Mea
 
 // CaseParties lists a case's victims and witnesses (decrypted).
 func (db *DB) CaseParties(ctx context.Context, caseID ctip.ID) ([]*casefile.Party, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, role, person_id, name, sex, birth_year, id_number, rescued, rescued_on, created_at
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, role, person_id, person_purged_on, name, sex, birth_year, id_number, rescued, rescued_on, created_at
 		FROM case_parties WHERE case_id = $1 ORDER BY role DESC, created_at, id`, caseID)
 	if err != nil {
 		return nil, mapErr(err, "parties")
@@ -674,7 +674,7 @@ func (db *DB) CaseParties(ctx context.Context, caseID ctip.ID) ([]*casefile.Part
 	for rows.Next() {
 		pt := &casefile.Party{}
 		var name, idn []byte
-		if err := rows.Scan(&pt.ID, &pt.CaseID, &pt.Role, &pt.Person.PersonID, &name, &pt.Person.Sex, &pt.Person.BirthYear, &idn,
+		if err := rows.Scan(&pt.ID, &pt.CaseID, &pt.Role, &pt.Person.PersonID, &pt.Person.PurgedOn, &name, &pt.Person.Sex, &pt.Person.BirthYear, &idn,
 			&pt.Rescued, &pt.RescuedOn, &pt.CreatedAt); err != nil {
 			return nil, mapErr(err, "parties")
 		}

@@ -9,15 +9,16 @@ import (
 	"ctip/internal/person"
 )
 
-// Placeholders lists accused and parties without a registry person, oldest
-// first, with the case's unit, stage and author.
+// Placeholders lists accused and parties without a registry person (never
+// those whose person was purged under the retention rules), oldest first,
+// with the case's unit, stage and author.
 func (db *DB) Placeholders(ctx context.Context, limit int) ([]casefile.Placeholder, error) {
 	var out []casefile.Placeholder
 	for _, q := range []struct{ table, query string }{
 		{"case_accused", `SELECT x.id, x.case_id, c.unit_id, c.created_by, c.stage, '', x.name, x.sex, x.birth_year, x.id_number, x.created_at
-			FROM case_accused x JOIN cases c ON c.id = x.case_id WHERE x.person_id IS NULL ORDER BY x.created_at, x.id LIMIT $1`},
+			FROM case_accused x JOIN cases c ON c.id = x.case_id WHERE x.person_id IS NULL AND x.person_purged_on IS NULL ORDER BY x.created_at, x.id LIMIT $1`},
 		{"case_parties", `SELECT x.id, x.case_id, c.unit_id, c.created_by, c.stage, x.role, x.name, x.sex, x.birth_year, x.id_number, x.created_at
-			FROM case_parties x JOIN cases c ON c.id = x.case_id WHERE x.person_id IS NULL ORDER BY x.created_at, x.id LIMIT $1`},
+			FROM case_parties x JOIN cases c ON c.id = x.case_id WHERE x.person_id IS NULL AND x.person_purged_on IS NULL ORDER BY x.created_at, x.id LIMIT $1`},
 	} {
 		err := db.eachRow(ctx, q.query, []any{limit}, func(sc *sql.Rows) error {
 			ph := casefile.Placeholder{Table: q.table}
@@ -57,7 +58,7 @@ func (db *DB) LinkPlaceholder(ctx context.Context, ph casefile.Placeholder, rl *
 	}
 	done := false
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE `+ph.Table+` SET person_id = $1 WHERE id = $2 AND person_id IS NULL`, rl.Link.PersonID, ph.RowID)
+		res, err := tx.ExecContext(ctx, `UPDATE `+ph.Table+` SET person_id = $1 WHERE id = $2 AND person_id IS NULL AND person_purged_on IS NULL`, rl.Link.PersonID, ph.RowID)
 		if err != nil {
 			return mapErr(err, "claim placeholder")
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -920,6 +921,18 @@ func (db *DB) PurgeExpired(ctx context.Context, today ctip.Date, au func(n int) 
 			var a args
 			in := a.in(ids...)
 			in = in[1 : len(in)-1]
+			// Cases keep their copy of the name or pseudonym: their link to the
+			// person (or to a record merged into it) is cleared and the day of
+			// the purge kept, so the case page says so and the start-up backfill
+			// (rows with no person and no purge day) does not re-create them.
+			day := "$" + strconv.Itoa(len(ids)+1)
+			for _, t := range []string{"case_accused", "case_parties"} {
+				q := `UPDATE ` + t + ` SET person_id = NULL, person_purged_on = ` + day + ` WHERE person_id IN (` + in +
+					`) OR person_id IN (SELECT id FROM persons WHERE merged_into IN (` + in + `))`
+				if _, err := tx.ExecContext(ctx, q, append(slices.Clone(a.v), today)...); err != nil {
+					return mapErr(err, "purge")
+				}
+			}
 			for _, q := range personChildTables {
 				if _, err := tx.ExecContext(ctx, strings.Replace(q, "%s", in, 1), a.v...); err != nil {
 					return mapErr(err, "purge")
