@@ -63,27 +63,28 @@ const caseShare = 82
 
 // casePlan is one criminal case.
 type casePlan struct {
-	idx       int
-	item      *plan
-	art       string
-	charge    legal.Charge
-	cat       legal.Category
-	d0        ctip.Date // instituted on (the decision to prosecute)
-	created   time.Time
-	offence   ctip.Date
-	creator   string
-	officers  []string // the lead first
-	signer    string
-	target    caseTarget
-	variant   string
-	path      path
-	dues      []ctip.Date // investigation limits with 0, 1, … extensions at their maximum
-	extMonths []int
-	ring      bool
-	key       int // 0 none, 1 proposed, 2 agreed
-	keyReason string
-	accused   []*accPlan
-	parties   []*partyPlan
+	idx        int
+	item       *plan
+	art        string
+	charge     legal.Charge
+	cat        legal.Category
+	d0         ctip.Date // instituted on (the decision to prosecute)
+	created    time.Time
+	offence    ctip.Date
+	creator    string
+	officers   []string // the lead first
+	signer     string
+	target     caseTarget
+	variant    string
+	path       path
+	dues       []ctip.Date // investigation limits with 0, 1, … extensions at their maximum
+	extMonths  []int
+	ring       bool
+	key        int // 0 none, 1 proposed, 2 agreed
+	keyReason  string
+	supplement ctip.Date // a supplement to the decision to institute (CPC Art. 156), or zero
+	accused    []*accPlan
+	parties    []*partyPlan
 
 	// Runtime.
 	id      ctip.ID
@@ -219,6 +220,22 @@ func (l *loader) chooseCharge(art string, ring bool, st story) legal.Charge {
 		}
 	}
 	return ch
+}
+
+// planSupplement picks one trafficking case (Art. 150) still under
+// investigation 30 days after its institution, and plans a supplement to
+// the decision to institute then (CPC Art. 156): the ring also organised
+// the victims' illegal exit, Art. 348(1). Art. 348(1) is less serious than
+// any clause of Art. 150, so the case's category and clocks stay as
+// planned; the case page shows the decision on its timeline.
+func (l *loader) planSupplement(cases []*casePlan) {
+	for _, cp := range cases {
+		on := cp.d0.AddDays(30)
+		if cp.art == "150" && on.Before(cp.invEnd(l.lastDay)) && on.Before(l.lastDay) && (len(cp.path.exts) == 0 || on.Before(cp.path.exts[0])) {
+			cp.supplement = on
+			return
+		}
+	}
 }
 
 // planCases plans the cases instituted from the items decided "prosecute".

@@ -104,6 +104,25 @@ func (l *loader) caseTrack(cp *casePlan, idx int) *track {
 			in.Months, in.Note = months, note
 		}))
 	}
+	if !cp.supplement.IsZero() {
+		// CPC Art. 156: the investigating body supplements the decision to
+		// institute (planSupplement).
+		a.add(cp.supplement, prStage, lead, "supplement_charges", func(ctx context.Context) error {
+			if cp.id.IsZero() {
+				return nil
+			}
+			day := l.today()
+			v, err := l.d.Cases.ChangeCharges(ctx, cp.id, cp.version, casefile.ChargeInput{Op: casefile.ChargeSupplement,
+				Charges:        []legal.Charge{{Article: "348", Clause: "1"}},
+				DocumentNumber: inv(day), DocumentDate: day, Signer: namePC02Signer,
+				Reason: "Kết quả điều tra xác định các đối tượng còn tổ chức cho người bị hại xuất cảnh trái phép qua biên giới"})
+			if err != nil {
+				return err
+			}
+			cp.seen(v)
+			return nil
+		})
+	}
 	if !p.suspended.IsZero() {
 		ground := p.ground
 		note := "Hết thời hạn điều tra, chưa xác định được bị can"

@@ -164,6 +164,7 @@ func Load(ctx context.Context, d Deps, progress func(Progress)) (*Result, error)
 	for _, s := range suspects {
 		tracks = append(tracks, l.suspectTrack(s, len(tracks)))
 	}
+	l.planSupplement(cases)
 	for _, c := range cases {
 		tracks = append(tracks, l.caseTrack(c, len(tracks)))
 	}

@@ -450,6 +450,14 @@ func TestDemoDefaultsToday(t *testing.T) {
 	if _, err := demo.Load(context.Background(), f.deps, nil); err != nil {
 		t.Fatal(err)
 	}
+	// One case shows a supplement to the decision to institute (CPC Art. 156)
+	// on its timeline, with the supplemented charge in force.
+	var n int
+	f.db.QueryRow(context.Background(), `SELECT COUNT(*) FROM case_events e JOIN case_charges c ON c.case_id = e.case_id AND c.article = '348'
+		WHERE e.action = 'supplement_charges'`).Scan(&n)
+	if n != 1 {
+		t.Errorf("%d supplements to a decision to institute (Art. 348) in the default demo, want 1", n)
+	}
 }
 
 // TestDemoSameSeedSameProvince checks that a seed reproduces the items.
