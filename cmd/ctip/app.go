@@ -149,6 +149,7 @@ func (a *app) build(clock ctip.Clock) {
 	}
 	policy := legal.DefaultPolicy()
 	policy.RollDayLimits = a.cfg.RollDayLimits
+	policy.StageDetentionUncapped = !a.cfg.StageDetentionCap
 	cal := a.calendar
 	a.intake = &intake.Service{Store: a.db, Directory: a.db, Places: a.places, Clock: clock, Policy: policy,
 		Calendar: func() *legal.Calendar { return cal }, MaxAttachment: int64(a.cfg.MaxAttachmentMB) << 20}

@@ -135,6 +135,9 @@ type CaseMeasureDTO struct {
 	Due            *ctip.Date `json:"due"`
 	EndedOn        *ctip.Date `json:"ended_on"`
 	DocumentNumber string     `json:"document_number"`
+	// EndedWithStage: a detention that ended because the case entered
+	// prosecution or trial preparation (CPC Arts 241, 278).
+	EndedWithStage bool `json:"ended_with_stage,omitempty"`
 }
 
 // CaseAccusedDTO is an accused person.
@@ -151,6 +154,9 @@ type CaseAccusedDTO struct {
 	SentenceType   string           `json:"sentence_type,omitempty"`
 	SentenceMonths int              `json:"sentence_months,omitempty"`
 	Measures       []CaseMeasureDTO `json:"measures"`
+	// DetentionOrderNeeded: the detention the body now in charge has still
+	// to order ("prosecution_detention", "trial_detention"); "" for none.
+	DetentionOrderNeeded string `json:"detention_order_needed,omitempty"`
 }
 
 // CaseClockDTO is a running time limit.
@@ -167,37 +173,40 @@ type CaseClockDTO struct {
 
 // CaseDTO is a case as the API shows it.
 type CaseDTO struct {
-	ID             ctip.ID              `json:"id"`
-	Reference      string               `json:"reference"`
-	Stage          string               `json:"stage"`
-	Holder         string               `json:"holder"`
-	Category       string               `json:"category"`
-	InstitutedOn   ctip.Date            `json:"instituted_on"`
-	Institution    map[string]string    `json:"institution"`
-	Charges        []CaseChargeDTO      `json:"charges"`
-	Summary        string               `json:"summary"`
-	ProvinceCode   string               `json:"province_code,omitempty"`
-	CommuneCode    string               `json:"commune_code,omitempty"`
-	Ring           bool                 `json:"ring"`
-	Unit           Ref                  `json:"unit"`
-	ProcuracyUnit  *Ref                 `json:"procuracy_unit"`
-	CourtUnit      *Ref                 `json:"court_unit"`
-	IntakeItemID   ctip.NullID          `json:"intake_item_id"`
-	Officers       []Ref                `json:"officers"`
-	Deadlines      map[string]ctip.Date `json:"deadlines"`
-	NextDue        *ctip.Date           `json:"next_due"`
-	Returns        map[string]int       `json:"returns"`
-	Key            map[string]any       `json:"key"`
-	AccusedCount   int                  `json:"accused_count"`
-	Accused        []CaseAccusedDTO     `json:"accused,omitempty"`
-	Parties        []map[string]any     `json:"parties,omitempty"`
-	Clocks         []CaseClockDTO       `json:"clocks,omitempty"`
-	AllowedActions []casefile.Action    `json:"allowed_actions,omitempty"`
-	Events         []map[string]any     `json:"events,omitempty"`
-	Version        int                  `json:"version"`
-	CreatedAt      time.Time            `json:"created_at"`
-	UpdatedAt      time.Time            `json:"updated_at"`
-	Links          map[string]string    `json:"links"`
+	ID            ctip.ID              `json:"id"`
+	Reference     string               `json:"reference"`
+	Stage         string               `json:"stage"`
+	Holder        string               `json:"holder"`
+	Category      string               `json:"category"`
+	InstitutedOn  ctip.Date            `json:"instituted_on"`
+	Institution   map[string]string    `json:"institution"`
+	Charges       []CaseChargeDTO      `json:"charges"`
+	Summary       string               `json:"summary"`
+	ProvinceCode  string               `json:"province_code,omitempty"`
+	CommuneCode   string               `json:"commune_code,omitempty"`
+	Ring          bool                 `json:"ring"`
+	Unit          Ref                  `json:"unit"`
+	ProcuracyUnit *Ref                 `json:"procuracy_unit"`
+	CourtUnit     *Ref                 `json:"court_unit"`
+	IntakeItemID  ctip.NullID          `json:"intake_item_id"`
+	Officers      []Ref                `json:"officers"`
+	Deadlines     map[string]ctip.Date `json:"deadlines"`
+	NextDue       *ctip.Date           `json:"next_due"`
+	Returns       map[string]int       `json:"returns"`
+	Key           map[string]any       `json:"key"`
+	AccusedCount  int                  `json:"accused_count"`
+	// DetentionOrdersNeeded: accused awaiting the detention order of the
+	// body now in charge (CPC Arts 241, 278).
+	DetentionOrdersNeeded int               `json:"detention_orders_needed"`
+	Accused               []CaseAccusedDTO  `json:"accused,omitempty"`
+	Parties               []map[string]any  `json:"parties,omitempty"`
+	Clocks                []CaseClockDTO    `json:"clocks,omitempty"`
+	AllowedActions        []casefile.Action `json:"allowed_actions,omitempty"`
+	Events                []map[string]any  `json:"events,omitempty"`
+	Version               int               `json:"version"`
+	CreatedAt             time.Time         `json:"created_at"`
+	UpdatedAt             time.Time         `json:"updated_at"`
+	Links                 map[string]string `json:"links"`
 }
 
 func (s *Server) caseDTO(c *casefile.Case) CaseDTO {
@@ -210,7 +219,7 @@ func (s *Server) caseDTO(c *casefile.Case) CaseDTO {
 		Charges: caseChargeDTOs(c.Charges), Summary: c.Summary, ProvinceCode: c.ProvinceCode, CommuneCode: c.CommuneCode, Ring: c.Ring,
 		Unit: Ref{c.UnitID, c.UnitName}, IntakeItemID: c.IntakeItemID, Officers: []Ref{}, Deadlines: map[string]ctip.Date{},
 		NextDue: datePtr(c.NextDue), Returns: map[string]int{"procuracy": c.ReturnsProcuracy, "judge": c.ReturnsJudge, "trial_panel": c.ReturnsPanel},
-		AccusedCount: c.AccusedCount, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		AccusedCount: c.AccusedCount, DetentionOrdersNeeded: c.DetentionOrdersNeeded, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Links: map[string]string{"self": "/api/v1/cases/" + c.ID.String(), "html": "/cases/" + c.ID.String()}}
 	for st, due := range c.Dues {
 		d.Deadlines[string(st)] = due
@@ -245,9 +254,11 @@ func (s *Server) caseViewDTO(v *casefile.View, lang string) CaseDTO {
 			Ground: x.StatusGround, Verdict: x.Verdict, SentenceType: x.SentenceType, SentenceMonths: x.SentenceMonths, Measures: []CaseMeasureDTO{}}
 		for _, m := range v.Measures {
 			if m.AccusedID == x.ID {
-				a.Measures = append(a.Measures, CaseMeasureDTO{m.ID, string(m.Type), m.StartOn, datePtr(m.Due), datePtr(m.EndedOn), m.DocumentNumber})
+				a.Measures = append(a.Measures, CaseMeasureDTO{m.ID, string(m.Type), m.StartOn, datePtr(m.Due), datePtr(m.EndedOn), m.DocumentNumber,
+					m.EndedBy == casefile.EndedByStage})
 			}
 		}
+		a.DetentionOrderNeeded = string(v.DetentionOrders[x.ID])
 		d.Accused = append(d.Accused, a)
 	}
 	for _, p := range v.Parties {

@@ -26,9 +26,15 @@ import (
 //   - One measure of each kind at a time.
 //   - Extensions: custody twice by ≤ 3 days (Art. 118); detention for
 //     investigation by category (Art. 173: ÍNT 1 × 1 m, NT 1 × 2 m, RNT
-//     1 × 3 m, ĐBNT 2 × 4 m), during the investigation only (in the
-//     prosecution and trial stages detention lasts with the stage's limit,
-//     Arts 241, 278); decided before the measure expires.
+//     1 × 3 m, ĐBNT 2 × 4 m), during the investigation only; decided
+//     before the measure expires.
+//   - Detention for the investigation (Art. 173) is ordered while the
+//     investigating body holds the case. In prosecution the procuracy
+//     orders its own (ProsecutionDetention, Art. 241), in trial preparation
+//     the court (TrialDetention, Art. 278): until the date in the order, no
+//     later than the stage's limit unless Policy.StageDetentionUncapped
+//     (LEGAL.md §1.5, U). The earlier stage's detention ends when the case
+//     enters the stage (EndDetentionsWithStage).
 
 // MeasureChoice says whether a new measure of a type may be applied to an
 // accused now and, if so, how long it would last.
@@ -127,26 +133,44 @@ func NewMeasureChoices(c *Case, x *Accused, measures []*Measure, catalogue legal
 			if cat.Rank() < legal.VerySerious.Rank() {
 				ch.Hint = "case.measure_hint.detention_grounds"
 			}
+		case ProsecutionDetention, TrialDetention:
+			st := legal.StageProsecution
+			if t == TrialDetention {
+				st = legal.StageTrialPreparation
+			}
+			ch.Basis, ch.BasisEN, _ = legal.StageDetentionBasis(st)
+			if !p.StageDetentionUncapped {
+				ch.MaxDue = c.CurrentDue
+			}
+			if cat.Rank() < legal.VerySerious.Rank() {
+				ch.Hint = "case.measure_hint.detention_grounds"
+			}
 		case Bail, ResidenceBan:
 			ch.Basis, ch.BasisEN = "BLTTHS Điều 121, 123", "CPC Arts 121, 123"
 			ch.MaxDue = c.CurrentDue
 		}
+		own, _, _ := StageDetentionType(c.Stage)
+		detained := run[Detention] != nil || run[ProsecutionDetention] != nil || run[TrialDetention] != nil
 		switch {
 		case x.Status != AccusedActive:
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.accused_status", string(x.Status), "BLTTHS Điều 109")
 		case c.Stage.Closed() || c.Stage == Suspended:
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.case_stage", "BLTTHS Điều 109")
-		case run[t] != nil:
+		case t == Detention && Holder(c.Stage) != BodyInvestigating:
+			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.detention_stage", "BLTTHS Điều 173, 241, 278")
+		case (t == ProsecutionDetention || t == TrialDetention) && t != own:
+			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.stage_detention_stage", ch.Basis)
+		case run[t] != nil || t.IsDetention() && detained:
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.running", ch.Basis)
 		case t == Custody && Holder(c.Stage) != BodyInvestigating:
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.custody_stage", "BLTTHS Điều 117")
-		case t == Custody && run[Detention] != nil:
+		case t == Custody && detained:
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.detained", "BLTTHS Điều 117, 119")
-		case t == Detention && !detentionEligible(cat, x.Charges, on, catalogue):
+		case t.IsDetention() && !detentionEligible(cat, x.Charges, on, catalogue):
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.detention_not_eligible", "BLTTHS Điều 119")
-		case t == Detention && (run[Bail] != nil || run[ResidenceBan] != nil):
+		case t.IsDetention() && (run[Bail] != nil || run[ResidenceBan] != nil):
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.free_running", "BLTTHS Điều 119, 121, 123")
-		case (t == Bail || t == ResidenceBan) && (run[Custody] != nil || run[Detention] != nil):
+		case (t == Bail || t == ResidenceBan) && (run[Custody] != nil || detained):
 			ch.OK, ch.Reason, ch.Args = refuse("case.measure_why.held", "BLTTHS Điều 121, 123")
 		}
 		out = append(out, ch)

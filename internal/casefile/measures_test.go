@@ -47,7 +47,16 @@ func TestMeasureChoices(t *testing.T) {
 		{"in custody", casefile.Investigating, running(casefile.Custody), map[casefile.MeasureType]string{
 			casefile.Custody: "case.measure_why.running", casefile.Detention: "", casefile.Bail: "case.measure_why.held", casefile.ResidenceBan: "case.measure_why.held"}},
 		{"prosecution", casefile.Prosecution, nil, map[casefile.MeasureType]string{
-			casefile.Custody: "case.measure_why.custody_stage", casefile.Detention: "", casefile.Bail: "", casefile.ResidenceBan: ""}},
+			casefile.Custody: "case.measure_why.custody_stage", casefile.Detention: "case.measure_why.detention_stage",
+			casefile.ProsecutionDetention: "", casefile.TrialDetention: "case.measure_why.stage_detention_stage", casefile.Bail: "",
+			casefile.ResidenceBan: ""}},
+		{"trial preparation", casefile.TrialPreparation, nil, map[casefile.MeasureType]string{
+			casefile.Detention: "case.measure_why.detention_stage", casefile.ProsecutionDetention: "case.measure_why.stage_detention_stage",
+			casefile.TrialDetention: ""}},
+		{"detained by the procuracy", casefile.Prosecution, running(casefile.ProsecutionDetention), map[casefile.MeasureType]string{
+			casefile.ProsecutionDetention: "case.measure_why.running", casefile.Bail: "case.measure_why.held"}},
+		{"investigation", casefile.Investigating, nil, map[casefile.MeasureType]string{
+			casefile.ProsecutionDetention: "case.measure_why.stage_detention_stage", casefile.TrialDetention: "case.measure_why.stage_detention_stage"}},
 		{"suspended", casefile.Suspended, nil, map[casefile.MeasureType]string{
 			casefile.Custody: "case.measure_why.case_stage", casefile.Detention: "case.measure_why.case_stage", casefile.Bail: "case.measure_why.case_stage",
 			casefile.ResidenceBan: "case.measure_why.case_stage"}},
@@ -151,7 +160,7 @@ func TestMeasureRulesInService(t *testing.T) {
 		if v, err = add("detention"); err != nil {
 			t.Fatal(err)
 		}
-		if len(v.MeasureChoices[acc]) != 4 || casefile.MeasureChoiceOf(v.MeasureChoices[acc], casefile.Bail).OK {
+		if len(v.MeasureChoices[acc]) != len(casefile.MeasureTypes) || casefile.MeasureChoiceOf(v.MeasureChoices[acc], casefile.Bail).OK {
 			t.Errorf("the view's choices: %+v", v.MeasureChoices[acc])
 		}
 		if _, err := add("bail"); key(err) != "type:case.measure_why.held" {

@@ -255,12 +255,67 @@ func Clocks(c *Case, accused []*Accused, measures []*Measure, p legal.Policy, ca
 		out = append(out, Clock{CaseID: c.ID, Kind: string(m.Type), AccusedID: ctip.Some(m.AccusedID), MeasureID: ctip.Some(m.ID),
 			Start: l.Start, Due: l.Due, Basis: l.Basis, BasisEN: l.BasisEN, Holder: Holder(c.Stage)})
 	}
+	c.DetentionOrdersNeeded = len(DetentionOrderNeeded(c, accused, measures))
 	for _, k := range out {
 		if c.NextDue.IsZero() || k.Due.Before(c.NextDue) {
 			c.NextDue = k.Due
 		}
 	}
 	return out, nil
+}
+
+// DetentionOrderNeeded lists the accused who need a detention order of the
+// body now in charge: the case is in prosecution (the procuracy, CPC Art.
+// 241) or trial preparation (the court, Art. 278), the accused is active,
+// their detention ended with the previous stage (EndedByStage, on or after
+// the day this stage began) and no measure of theirs runs yet. Until the
+// order is recorded (or another measure, e.g. bail), the case page and the
+// board show the state; there is no deadline to compute.
+func DetentionOrderNeeded(c *Case, accused []*Accused, measures []*Measure) []ctip.ID {
+	if _, _, ok := StageDetentionType(c.Stage); !ok {
+		return nil
+	}
+	var out []ctip.ID
+	for _, x := range accused {
+		if x.Status != AccusedActive {
+			continue
+		}
+		ended, running := false, false
+		for _, m := range measures {
+			if m.AccusedID != x.ID {
+				continue
+			}
+			if m.Running() {
+				running = true
+			} else if m.Type.IsDetention() && m.EndedBy == EndedByStage && !m.EndedOn.Before(c.StageSince) {
+				ended = true
+			}
+		}
+		if ended && !running {
+			out = append(out, x.ID)
+		}
+	}
+	return out
+}
+
+// EndDetentionsWithStage ends, on the day the case enters prosecution or
+// trial preparation, the running detentions ordered for an earlier stage
+// (the investigation's, Art. 173; the procuracy's, Art. 241): the body now
+// in charge decides on detention itself (Arts 241, 278), so the earlier
+// clock does not silently carry on. It returns the measures it ended.
+func EndDetentionsWithStage(next Stage, on ctip.Date, measures []*Measure) []*Measure {
+	own, _, ok := StageDetentionType(next)
+	if !ok {
+		return nil
+	}
+	var out []*Measure
+	for _, m := range measures {
+		if m.Running() && m.Type.IsDetention() && m.Type != own {
+			m.EndedOn, m.EndedBy = on, EndedByStage
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // StageLimit computes the running stage clock of a case (false: none runs).
@@ -306,6 +361,15 @@ func MeasureLimit(m *Measure, cat legal.Category, c *Case, p legal.Policy) (lega
 			cat = c.Category
 		}
 		l, err = legal.Detention(p, cat, m.StartOn, m.Ext...)
+	case ProsecutionDetention, TrialDetention:
+		// The date in the order (Arts 241, 278); its cap by the stage's
+		// limit is checked when the order is recorded (legal.OrderedDetention).
+		st := legal.StageProsecution
+		if m.Type == TrialDetention {
+			st = legal.StageTrialPreparation
+		}
+		vi, en, _ := legal.StageDetentionBasis(st)
+		return legal.Limit{Start: m.StartOn, Due: m.OrderEnd, Basis: vi, BasisEN: en}, !m.OrderEnd.IsZero(), nil
 	case Bail, ResidenceBan:
 		l = legal.Limit{Start: m.StartOn, Due: c.CurrentDue, Basis: "BLTTHS Điều 121, 123", BasisEN: "CPC Arts 121, 123"}
 		if !m.OrderEnd.IsZero() && (l.Due.IsZero() || m.OrderEnd.Before(l.Due)) {
@@ -386,6 +450,8 @@ func Counting(k Clock, orderEnd ctip.Date, p legal.Policy) string {
 			c += "_excl"
 		}
 		return c
+	case ProsecutionDetention, TrialDetention:
+		return CountOrder
 	case Bail, ResidenceBan:
 		return CountWithStage
 	}
@@ -454,7 +520,8 @@ type Settings struct {
 var ReminderKinds = []string{
 	string(legal.StageInvestigation), string(legal.StageResumedInvestigation), string(legal.StageSupplementaryInvestigation),
 	string(legal.StageProsecution), string(legal.StageTrialPreparation), string(legal.StageTrialDecisionAfterReturn),
-	string(legal.StageHearing), string(Custody), string(Detention), string(Bail), string(ResidenceBan), "intake",
+	string(legal.StageHearing), string(Custody), string(Detention), string(ProsecutionDetention), string(TrialDetention),
+	string(Bail), string(ResidenceBan), "intake",
 }
 
 // DefaultSettings returns the defaults.
@@ -462,7 +529,7 @@ func DefaultSettings() Settings {
 	return Settings{ReminderDays: map[string]int{
 		"investigation": 10, "resumed_investigation": 10, "supplementary_investigation": 10, "detention": 10,
 		"prosecution": 5, "trial_preparation": 5, "trial_decision_after_return": 3, "hearing": 3,
-		"custody": 1, "bail": 5, "residence_ban": 5, "intake": 5,
+		"custody": 1, "prosecution_detention": 5, "trial_detention": 5, "bail": 5, "residence_ban": 5, "intake": 5,
 	}, KeyTargetPercent: 50}
 }
 

@@ -435,6 +435,9 @@ type View struct {
 	// Extensions: for each running measure, whether it may be extended.
 	MeasureChoices map[ctip.ID][]MeasureChoice
 	Extensions     map[ctip.ID]ExtensionChoice
+	// DetentionOrders: the accused who need a detention order of the body
+	// now in charge (DetentionOrderNeeded), with the measure it orders.
+	DetentionOrders map[ctip.ID]MeasureType
 }
 
 // Get returns a case with everything on its page.
@@ -526,6 +529,11 @@ func (s *Service) view(ctx context.Context, a *ctip.Actor, c *Case) (*View, erro
 		if m.Running() && (m.Type == Custody || m.Type == Detention) {
 			v.Extensions[m.ID] = MeasureExtension(m, cats[m.AccusedID], c, s.Policy, today)
 		}
+	}
+	v.DetentionOrders = map[ctip.ID]MeasureType{}
+	own, _, _ := StageDetentionType(c.Stage)
+	for _, id := range DetentionOrderNeeded(c, v.Accused, v.Measures) {
+		v.DetentionOrders[id] = own
 	}
 	v.MyBody = BodyOfUnit(a.UnitKind)
 	for _, op := range []string{"propose", "agree", "withdraw"} {
@@ -924,12 +932,22 @@ func (s *Service) Do(ctx context.Context, id ctip.ID, version int, act Action, i
 	if err := p.Err(); err != nil {
 		return nil, err
 	}
+	var evs []Event
+	if next != from {
+		// Entering prosecution or trial preparation: the earlier stage's
+		// detention ends; the procuracy / court orders its own (Arts 241, 278).
+		for _, m := range EndDetentionsWithStage(next, in.DocumentDate, measures) {
+			evs = append(evs, Event{ID: ctip.NewID(), CaseID: c.ID, AccusedID: ctip.Some(m.AccusedID), At: ev.At, ActorID: ev.ActorID,
+				ActorName: ev.ActorName, Action: "measure_ended_with_stage", Body: ev.Body, FromStage: from, ToStage: next,
+				DocumentNumber: ev.DocumentNumber, DocumentDate: ev.DocumentDate, Signer: ev.Signer, Detail: string(m.Type)})
+		}
+	}
 	c.Stage = next
 	if next != from {
 		c.StageSince = in.DocumentDate
 	}
 	ev.ToStage = next
-	return s.save(ctx, a, w, accused, measures, []Event{ev}, "case."+string(act), fields)
+	return s.save(ctx, a, w, accused, measures, append([]Event{ev}, evs...), "case."+string(act), fields)
 }
 
 func (s *Service) applyVerdicts(p *ctip.Problems, accused []*Accused, vs []VerdictInput, on ctip.Date) error {
@@ -1273,6 +1291,17 @@ func (s *Service) AddMeasure(ctx context.Context, id ctip.ID, version int, in Me
 		return nil, err
 	}
 	m := &Measure{ID: ctip.NewID(), CaseID: c.ID, AccusedID: x.ID, Type: mt, StartOn: in.StartOn, DocumentNumber: ai.DocumentNumber}
+	if _, st, ok := StageDetentionType(c.Stage); ok && (mt == ProsecutionDetention || mt == TrialDetention) {
+		// The procuracy's / court's order states its end date, no later
+		// than the stage's limit (Arts 241, 278; the cap is a setting).
+		if in.OrderEnd.IsZero() {
+			p.Add("order_end", "error.required")
+			return nil, p.Err()
+		}
+		if _, err := legal.OrderedDetention(s.Policy, st, in.StartOn, in.OrderEnd, c.CurrentDue); err != nil {
+			return nil, fieldErr(err, "order_end")
+		}
+	}
 	if !in.OrderEnd.IsZero() {
 		if in.OrderEnd.Before(in.StartOn) {
 			p.Add("order_end", "error.date_range")

@@ -412,7 +412,7 @@ func TestWholeProcedure(t *testing.T) {
 				t.Errorf("event %s lacks who/body/number/date: %+v", e.Action, e)
 			}
 		}
-		if got := strings.Join(actions, " "); !strings.Contains(got, "institute charge measure_detention measure_extend extend_investigation party_victim conclude return_procuracy") {
+		if got := strings.Join(actions, " "); !strings.Contains(got, "institute charge measure_detention measure_extend extend_investigation party_victim conclude measure_ended_with_stage return_procuracy") {
 			t.Errorf("timeline %s", got)
 		}
 	})

@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -184,6 +185,10 @@ type Case struct {
 	Dues       map[legal.Stage]ctip.Date // the latest limit of each stage clock
 	CurrentDue ctip.Date                 // the running stage clock's last day
 	NextDue    ctip.Date                 // the earliest running clock, stage or measure
+	// DetentionOrdersNeeded counts the accused whose detention ended with
+	// the previous stage and who have no measure from the body now in
+	// charge yet (DetentionOrderNeeded): a state, not a deadline.
+	DetentionOrdersNeeded int
 
 	ReturnsProcuracy int // CPC Art. 174(2): at most 2
 	ReturnsJudge     int // at most 1
@@ -312,10 +317,42 @@ const (
 	Bail MeasureType = "bail"
 	// ResidenceBan — cấm đi khỏi nơi cư trú (CPC Art. 123): no longer than the stage's limit.
 	ResidenceBan MeasureType = "residence_ban"
+	// ProsecutionDetention — tạm giam để truy tố: the procuracy's detention
+	// order once it has the file (CPC Art. 241), until the date in the
+	// order, no later than the prosecution limit (LEGAL.md §1.5, U:
+	// legal.Policy.StageDetentionUncapped).
+	ProsecutionDetention MeasureType = "prosecution_detention"
+	// TrialDetention — tạm giam để chuẩn bị xét xử: the court's detention
+	// order once it has accepted the case (CPC Art. 278), no later than the
+	// trial-preparation limit (the same setting).
+	TrialDetention MeasureType = "trial_detention"
 )
 
 // MeasureTypes lists the measures.
-var MeasureTypes = []MeasureType{Custody, Detention, Bail, ResidenceBan}
+var MeasureTypes = []MeasureType{Custody, Detention, ProsecutionDetention, TrialDetention, Bail, ResidenceBan}
+
+// DetentionTypes are the detentions: for the investigation (Art. 173) and
+// the ones the procuracy and the court order in their stages (Arts 241, 278).
+var DetentionTypes = []MeasureType{Detention, ProsecutionDetention, TrialDetention}
+
+// IsDetention reports whether t is a detention of any stage.
+func (t MeasureType) IsDetention() bool { return slices.Contains(DetentionTypes, t) }
+
+// StageDetentionType returns the detention a stage's body orders (false:
+// the stage has none of its own — the investigation's is Detention).
+func StageDetentionType(s Stage) (MeasureType, legal.Stage, bool) {
+	switch s {
+	case Prosecution:
+		return ProsecutionDetention, legal.StageProsecution, true
+	case TrialPreparation:
+		return TrialDetention, legal.StageTrialPreparation, true
+	}
+	return "", "", false
+}
+
+// EndedByStage marks a detention that ended because the case moved to a
+// stage whose body must order detention itself (Measure.EndedBy).
+const EndedByStage = "stage"
 
 // Measure is one preventive measure applied to an accused.
 type Measure struct {
@@ -328,6 +365,7 @@ type Measure struct {
 	OrderEnd       ctip.Date      // the end date written in the order (prevails, Art. 134(1)); zero = computed
 	Due            ctip.Date
 	EndedOn        ctip.Date
+	EndedBy        string // EndedByStage: ended with the stage, not by a decision on the measure
 	DocumentNumber string
 	Version        int
 }
@@ -388,7 +426,8 @@ func (e Event) DetailKind() string {
 	case e.Action == "bring_to_trial":
 		return "hearing"
 	case e.Action == "measure_"+string(Custody), e.Action == "measure_"+string(Detention), e.Action == "measure_"+string(Bail),
-		e.Action == "measure_"+string(ResidenceBan):
+		e.Action == "measure_"+string(ResidenceBan), e.Action == "measure_"+string(ProsecutionDetention),
+		e.Action == "measure_"+string(TrialDetention):
 		return "measure_from"
 	}
 	return ""

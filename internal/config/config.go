@@ -16,21 +16,22 @@ import (
 
 // Config holds every setting.
 type Config struct {
-	Addr            string        // CTIP_ADDR, --addr
-	DataDir         string        // CTIP_DATA, --data
-	DatabaseURL     string        // CTIP_DATABASE_URL, --database ("" = SQLite file in DataDir)
-	KeyFile         string        // CTIP_KEY_FILE (default DataDir/ctip.keys)
-	Province        string        // CTIP_PROVINCE: the programme's province code (default 11, Điện Biên)
-	TrustProxy      bool          // CTIP_TRUST_PROXY: honour X-Forwarded-For/-Proto from the reverse proxy
-	Production      bool          // CTIP_ENV=production: refuse insecure settings
-	SessionIdle     time.Duration // CTIP_SESSION_IDLE (default 30m)
-	SessionAbsolute time.Duration // CTIP_SESSION_MAX (default 12h)
-	RollDayLimits   bool          // CTIP_ROLL_DAY_LIMITS: day-based limits also move off days off (LEGAL.md §1.6, U)
-	Holidays        string        // CTIP_HOLIDAYS_FILE: CSV of announced days off / make-up days
-	LogFormat       string        // CTIP_LOG_FORMAT: text | json
-	LogLevel        string        // CTIP_LOG_LEVEL: debug | info | warn | error
-	MaxAttachmentMB int           // CTIP_MAX_ATTACHMENT_MB (default 20)
-	Secure          bool          // CTIP_SECURE_COOKIES: always mark cookies Secure (set behind TLS)
+	Addr              string        // CTIP_ADDR, --addr
+	DataDir           string        // CTIP_DATA, --data
+	DatabaseURL       string        // CTIP_DATABASE_URL, --database ("" = SQLite file in DataDir)
+	KeyFile           string        // CTIP_KEY_FILE (default DataDir/ctip.keys)
+	Province          string        // CTIP_PROVINCE: the programme's province code (default 11, Điện Biên)
+	TrustProxy        bool          // CTIP_TRUST_PROXY: honour X-Forwarded-For/-Proto from the reverse proxy
+	Production        bool          // CTIP_ENV=production: refuse insecure settings
+	SessionIdle       time.Duration // CTIP_SESSION_IDLE (default 30m)
+	SessionAbsolute   time.Duration // CTIP_SESSION_MAX (default 12h)
+	RollDayLimits     bool          // CTIP_ROLL_DAY_LIMITS: day-based limits also move off days off (LEGAL.md §1.6, U)
+	StageDetentionCap bool          // CTIP_STAGE_DETENTION_CAP: detention in prosecution / trial preparation within the stage's limit (LEGAL.md §1.5, U; default true)
+	Holidays          string        // CTIP_HOLIDAYS_FILE: CSV of announced days off / make-up days
+	LogFormat         string        // CTIP_LOG_FORMAT: text | json
+	LogLevel          string        // CTIP_LOG_LEVEL: debug | info | warn | error
+	MaxAttachmentMB   int           // CTIP_MAX_ATTACHMENT_MB (default 20)
+	Secure            bool          // CTIP_SECURE_COOKIES: always mark cookies Secure (set behind TLS)
 
 	problems []string
 	getenv   func(string) string
@@ -97,6 +98,7 @@ func (c *Config) Storage(fs *flag.FlagSet) {
 	}
 	c.Province = c.env("CTIP_PROVINCE", "11")
 	c.RollDayLimits = c.envBool("CTIP_ROLL_DAY_LIMITS", false)
+	c.StageDetentionCap = c.envBool("CTIP_STAGE_DETENTION_CAP", true)
 	c.Holidays = c.env("CTIP_HOLIDAYS_FILE", "")
 	c.LogFormat = c.env("CTIP_LOG_FORMAT", "text")
 	c.LogLevel = c.env("CTIP_LOG_LEVEL", "info")

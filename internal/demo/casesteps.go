@@ -427,6 +427,23 @@ func (l *loader) addMeasure(cp *casePlan, x *accPlan, mt casefile.MeasureType, h
 			num = l.number("LC-CSĐT", day)
 		}
 		in := casefile.MeasureInput{AccusedID: x.accID, Type: string(mt), StartOn: day, DocumentNumber: num, DocumentDate: day, Signer: signer}
+		switch mt {
+		case casefile.ProsecutionDetention, casefile.TrialDetention:
+			// The procuracy's / court's order runs to the stage's limit
+			// (CPC Arts 241, 278).
+			if mt == casefile.ProsecutionDetention {
+				in.DocumentNumber = l.number("LTG-VKS-P2", day)
+				num = in.DocumentNumber
+			}
+			cur, err := l.d.Cases.Get(ctx, cp.id)
+			if err != nil {
+				return err
+			}
+			if cur.DetentionOrders[x.accID] != mt {
+				return nil // not (or no longer) the stage that orders it
+			}
+			in.OrderEnd = cur.Case.CurrentDue
+		}
 		v, err := l.d.Cases.AddMeasure(ctx, cp.id, cp.version, in)
 		if err != nil {
 			return err
@@ -564,12 +581,21 @@ func (l *loader) measureSteps(a *agenda, cp *casePlan, x *accPlan) {
 	due, allowed := l.detention(cp.cat, start)
 	var used []legal.Period
 	detained, h := true, byInvestigator
+	dt := casefile.Detention // the running detention's type
 	renew := func(d ctip.Date, nh holder) {
 		by, _, _ := cp.who(nh)
-		a.add(d, prAfterStage, by, "measure_end", l.measureAct(cp, x, casefile.Detention, nh, casefile.MeasureEnd, 0))
+		a.add(d, prAfterStage, by, "measure_end", l.measureAct(cp, x, dt, nh, casefile.MeasureEnd, 0))
 		a.add(d, prAfterStage2, by, "measure_detention", l.addMeasure(cp, x, casefile.Detention, nh))
-		start, used = d, nil
+		start, used, dt = d, nil, casefile.Detention
 		due, allowed = l.detention(cp.cat, d)
+	}
+	// order: the service ended the earlier stage's detention when the case
+	// entered prosecution or trial preparation; the procuracy / court
+	// orders its own until the stage's limit (CPC Arts 241, 278).
+	order := func(d ctip.Date, nh holder, mt casefile.MeasureType) {
+		by, _, _ := cp.who(nh)
+		a.add(d, prAfterStage2, by, "measure_"+string(mt), l.addMeasure(cp, x, mt, nh))
+		dt = mt
 	}
 	// keep makes the detention last until a day during the investigation:
 	// extended by the procuracy while the law allows, else replaced by a
@@ -604,7 +630,8 @@ func (l *loader) measureSteps(a *agenda, cp *casePlan, x *accPlan) {
 		switch b.kind {
 		case "suspend":
 			if detained {
-				a.add(b.day, prBeforeStage, lead, "measure_end", l.measureAct(cp, x, casefile.Detention, byInvestigator, casefile.MeasureEnd, 0))
+				by, _, _ := cp.who(h)
+				a.add(b.day, prBeforeStage, by, "measure_end", l.measureAct(cp, x, dt, h, casefile.MeasureEnd, 0))
 				detained = false
 			} else {
 				endFree(b.day, byInvestigator, prBeforeStage)
@@ -613,24 +640,24 @@ func (l *loader) measureSteps(a *agenda, cp *casePlan, x *accPlan) {
 			free(b.day, byInvestigator)
 		case "terminate":
 			detained = false
-		case "procuracy", "investigation", "court":
-			if detained && due.Before(next(i)) {
+		case "procuracy":
+			if detained && dt != casefile.ProsecutionDetention {
+				order(b.day, h, casefile.ProsecutionDetention)
+			}
+		case "court":
+			if detained && dt != casefile.TrialDetention {
+				order(b.day, h, casefile.TrialDetention)
+			}
+		case "investigation":
+			if detained && (dt != casefile.Detention || due.Before(next(i))) {
 				renew(b.day, h)
 			}
 		case "trial":
-			// The trial panel's order must last until the judgment takes
-			// effect: the service takes no new measure once the accused is
-			// judged (the detention of CPC Art. 329 cannot be recorded).
-			until := last.AddDays(9)
-			if !p.final.IsZero() {
-				until = p.final
-			}
-			if detained && due.Before(until) {
-				renew(b.day, byCourt)
-			}
+			// The court's order of trial preparation runs on; the trial
+			// panel's (CPC Art. 329) is not recorded.
 		case "final":
 			if detained {
-				a.add(b.day, prBeforeStage, "thamphan", "measure_end", l.measureAct(cp, x, casefile.Detention, byCourt, casefile.MeasureEnd, 0))
+				a.add(b.day, prBeforeStage, "thamphan", "measure_end", l.measureAct(cp, x, dt, byCourt, casefile.MeasureEnd, 0))
 			} else {
 				endFree(b.day, byCourt, prBeforeStage)
 			}

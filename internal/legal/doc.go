@@ -103,6 +103,9 @@
 //   - CustodyStartDayExcluded = false — custody/detention count their first
 //     day (U: Art. 134(1) only says they end on the date in the order); the
 //     earlier, conservative last day.
+//   - StageDetentionUncapped = false — a detention order in the prosecution
+//     (Art. 241) or trial-preparation (Art. 278) stage may not run beyond
+//     the stage's time limit (U, LEGAL.md §1.5); the cap is on by default.
 //
 // Other data that may change: the announcements (yearly, from the
 // government's notice), DefaultCatalogue and DefaultProcedure (replaceable
@@ -110,8 +113,7 @@
 // exported constants (V).
 //
 // Not modelled here: hour-based limits (12 h, 24 h), suspension of the
-// investigation (Art. 229), detention in the prosecution and trial stages
-// (U, LEGAL.md §1.5), the age of criminal responsibility (Art. 12).
+// investigation (Art. 229), the age of criminal responsibility (Art. 12).
 //
 // # Errors
 //

@@ -47,6 +47,14 @@ const (
 	// 174(2)). Args: citation, returner ("procuracy", "judge",
 	// "trial_panel"), allowed returns (int).
 	KeySupplementaryTooManyReturns = "legal.supplementary_investigation_too_many_returns"
+	// KeyStageDetentionBeyondStage — a detention order of the prosecution
+	// or trial-preparation stage ends after the stage's time limit (CPC
+	// Arts 241, 278; the cap is Policy.StageDetentionUncapped). Args:
+	// citation, the stage's last day (dd/mm/yyyy).
+	KeyStageDetentionBeyondStage = "legal.stage_detention_beyond_stage"
+	// KeyStageDetentionEndBeforeStart — the order's end date is before its
+	// start. Args: citation.
+	KeyStageDetentionEndBeforeStart = "legal.stage_detention_end_before_start"
 )
 
 // KeyExtensionTooLong returns the key of "extension number N of this stage
@@ -78,6 +86,8 @@ var Keys = func() []string {
 		KeyClauseNotChargeable,
 		KeyNoCharges,
 		KeySupplementaryTooManyReturns,
+		KeyStageDetentionBeyondStage,
+		KeyStageDetentionEndBeforeStart,
 	}
 	for _, s := range extendableStages {
 		keys = append(keys, KeyExtensionTooLong(s), KeyTooManyExtensions(s))

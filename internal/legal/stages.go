@@ -99,6 +99,42 @@ func Detention(p Policy, cat Category, start ctip.Date, granted ...Period) (Limi
 	return stageLimit(p, nil, StageDetention, cat, start, granted)
 }
 
+// StageDetentionBasis returns the citation of detention ordered in a stage
+// after the investigation: the procuracy's in prosecution (CPC Art. 241),
+// the court's in trial preparation (Art. 278); false for other stages.
+func StageDetentionBasis(stage Stage) (vi, en string, ok bool) {
+	switch stage {
+	case StageProsecution:
+		return "BLTTHS Điều 241", "CPC Art. 241", true
+	case StageTrialPreparation:
+		return "BLTTHS Điều 278", "CPC Art. 278", true
+	}
+	return "", "", false
+}
+
+// OrderedDetention returns the limit of a detention ordered by the procuracy
+// in the prosecution stage (tạm giam để truy tố, CPC Art. 241) or by the
+// court in trial preparation (tạm giam để chuẩn bị xét xử, Art. 278), from
+// start to the end date written in the order (orderEnd, which prevails,
+// Art. 134(1)). Unless p.StageDetentionUncapped, the order may not end
+// after stageDue, the stage's time limit (Arts 240, 277; LEGAL.md §1.5, U):
+// KeyStageDetentionBeyondStage. A zero stageDue (no stage limit running)
+// is not checked. An unknown stage is KeyUnknownStage.
+func OrderedDetention(p Policy, stage Stage, start, orderEnd, stageDue ctip.Date) (Limit, error) {
+	vi, en, ok := StageDetentionBasis(stage)
+	if !ok {
+		return Limit{}, invalid(KeyUnknownStage, string(stage))
+	}
+	c := cite{vi, en}
+	if orderEnd.IsZero() || orderEnd.Before(start) {
+		return Limit{}, invalid(KeyStageDetentionEndBeforeStart, c.text())
+	}
+	if !p.StageDetentionUncapped && !stageDue.IsZero() && orderEnd.After(stageDue) {
+		return Limit{}, invalid(KeyStageDetentionBeyondStage, c.text(), stageDue.Format())
+	}
+	return Limit{Start: start, Due: orderEnd, Basis: vi, BasisEN: en}, nil
+}
+
 func stageLimit(p Policy, cal *Calendar, stage Stage, cat Category, start ctip.Date, granted []Period) (Limit, error) {
 	r, err := defaultProcedure.Rule(p, start, stage, cat)
 	if err != nil {

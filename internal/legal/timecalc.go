@@ -51,6 +51,15 @@ type Policy struct {
 	// start day counts, giving the earlier, conservative day — the order's
 	// date prevails anyway.
 	CustodyStartDayExcluded bool
+
+	// StageDetentionUncapped: whether a detention order of the procuracy in
+	// the prosecution stage (CPC Art. 241) or of the court in trial
+	// preparation (Art. 278) may run beyond that stage's time limit
+	// (Arts 240, 277). LEGAL.md §1.5 marks the cap U (commentary only:
+	// "detention may not exceed the prosecution / trial-preparation time
+	// limits"). Default false: the cap is enforced (on) until counsel says
+	// otherwise; a setting (CTIP_STAGE_DETENTION_CAP), not a constant.
+	StageDetentionUncapped bool
 }
 
 // DefaultPolicy returns the documented defaults of every setting; it
@@ -63,6 +72,7 @@ func DefaultPolicy() Policy {
 		DetentionExtenders:      defaultDetentionExtenders(),
 		DetentionExtraExtension: false,
 		CustodyStartDayExcluded: false,
+		StageDetentionUncapped:  false,
 	}
 }
 

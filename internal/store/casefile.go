@@ -182,7 +182,8 @@ func (db *DB) writeCaseRow(ctx context.Context, tx *sql.Tx, w casefile.Write) er
 		string(c.ClockKind), nullDate(c.ClockStart), casefile.FormatPeriods(c.ClockExt), c.ClockFlag, encodeDues(c.Dues),
 		nullDate(c.CurrentDue), nullDate(c.NextDue), c.ReturnsProcuracy, c.ReturnsJudge, c.ReturnsPanel, string(c.LastReturner),
 		c.KeyStatus(), string(c.KeyProposedBy), c.KeyReason, nullDate(c.KeyAgreed[casefile.BodyInvestigating]),
-		nullDate(c.KeyAgreed[casefile.BodyProcuracy]), nullDate(c.KeyAgreed[casefile.BodyCourt]), c.AccusedCount, c.Version, c.UpdatedAt}
+		nullDate(c.KeyAgreed[casefile.BodyProcuracy]), nullDate(c.KeyAgreed[casefile.BodyCourt]), c.AccusedCount, c.DetentionOrdersNeeded,
+		c.Version, c.UpdatedAt}
 	if w.OldVersion == 0 {
 		num, err := nextNumber(ctx, tx, casefile.ReferenceScope(c.UnitID), c.InstitutedOn.Year)
 		if err != nil {
@@ -193,9 +194,10 @@ func (db *DB) writeCaseRow(ctx context.Context, tx *sql.Tx, w casefile.Write) er
 			instituted_on, offence_on, charges, category, summary, province_code, commune_code, ring, stage, is_open, stage_since,
 			suspended_from, ground, clock_kind, clock_start, clock_ext, clock_flag, dues, current_due, next_due, returns_procuracy,
 			returns_judge, returns_panel, last_returner, key_status, key_proposed_by, key_reason, key_investigating_on,
-			key_procuracy_on, key_court_on, accused_count, version, updated_at, id, reference, unit_id, intake_item_id, created_by, created_at)
+			key_procuracy_on, key_court_on, accused_count, detention_orders_needed, version, updated_at, id, reference, unit_id,
+			intake_item_id, created_by, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24,
-			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43)`,
+			$25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, $40, $41, $42, $43, $44)`,
 			append(vals, c.ID, c.Reference, c.UnitID, c.IntakeItemID, c.CreatedBy, c.CreatedAt)...)
 		if err != nil {
 			return mapErr(err, "create case")
@@ -213,7 +215,7 @@ func (db *DB) writeCaseRow(ctx context.Context, tx *sql.Tx, w casefile.Write) er
 		clock_kind = $18, clock_start = $19, clock_ext = $20, clock_flag = $21, dues = $22, current_due = $23, next_due = $24,
 		returns_procuracy = $25, returns_judge = $26, returns_panel = $27, last_returner = $28, key_status = $29,
 		key_proposed_by = $30, key_reason = $31, key_investigating_on = $32, key_procuracy_on = $33, key_court_on = $34,
-		accused_count = $35, version = $36, updated_at = $37 WHERE id = $38 AND version = $39`, append(vals, c.ID, w.OldVersion)...)
+		accused_count = $35, detention_orders_needed = $36, version = $37, updated_at = $38 WHERE id = $39 AND version = $40`, append(vals, c.ID, w.OldVersion)...)
 	if err != nil {
 		return mapErr(err, "update case")
 	}
@@ -301,16 +303,16 @@ func (db *DB) upsertAccused(ctx context.Context, tx *sql.Tx, x *casefile.Accused
 }
 
 func (db *DB) upsertMeasure(ctx context.Context, tx *sql.Tx, m *casefile.Measure) error {
-	vals := []any{m.Type, m.StartOn, casefile.FormatPeriods(m.Ext), nullDate(m.OrderEnd), nullDate(m.Due), nullDate(m.EndedOn), m.DocumentNumber}
+	vals := []any{m.Type, m.StartOn, casefile.FormatPeriods(m.Ext), nullDate(m.OrderEnd), nullDate(m.Due), nullDate(m.EndedOn), m.DocumentNumber, m.EndedBy}
 	if m.Version == 0 {
 		m.Version = 1
-		_, err := tx.ExecContext(ctx, `INSERT INTO case_measures (type, start_on, ext, order_end, due, ended_on, document_number, id, case_id, accused_id, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, append(vals, m.ID, m.CaseID, m.AccusedID, m.Version)...)
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_measures (type, start_on, ext, order_end, due, ended_on, document_number, ended_by, id, case_id, accused_id, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`, append(vals, m.ID, m.CaseID, m.AccusedID, m.Version)...)
 		return mapErr(err, "insert measure")
 	}
 	m.Version++
 	_, err := tx.ExecContext(ctx, `UPDATE case_measures SET type = $1, start_on = $2, ext = $3, order_end = $4, due = $5, ended_on = $6,
-		document_number = $7, version = $8 WHERE id = $9`, append(vals, m.Version, m.ID)...)
+		document_number = $7, ended_by = $8, version = $9 WHERE id = $10`, append(vals, m.Version, m.ID)...)
 	return mapErr(err, "update measure")
 }
 
@@ -329,7 +331,7 @@ const caseCols = `i.id, i.reference, i.unit_id, i.procuracy_unit_id, i.court_uni
 	i.institution_number, i.institution_signer, i.instituted_on, i.offence_on, i.charges, i.category, i.summary, i.province_code,
 	i.commune_code, i.ring, i.stage, i.stage_since, i.suspended_from, i.ground, i.clock_kind, i.clock_start, i.clock_ext, i.clock_flag,
 	i.dues, i.current_due, i.next_due, i.returns_procuracy, i.returns_judge, i.returns_panel, i.last_returner, i.key_proposed_by,
-	i.key_reason, i.key_investigating_on, i.key_procuracy_on, i.key_court_on, i.accused_count, i.version, i.created_at, i.updated_at,
+	i.key_reason, i.key_investigating_on, i.key_procuracy_on, i.key_court_on, i.accused_count, i.detention_orders_needed, i.version, i.created_at, i.updated_at,
 	ou.path, ou.name, pu.name, cu.name`
 
 const caseJoins = ` FROM cases i JOIN units ou ON ou.id = i.unit_id LEFT JOIN units pu ON pu.id = i.procuracy_unit_id
@@ -344,7 +346,7 @@ func (db *DB) scanCase(sc interface{ Scan(...any) error }) (*casefile.Case, erro
 		&c.InstitutionNumber, &c.InstitutionSigner, &c.InstitutedOn, &c.OffenceOn, &charges, &cat, &summary, ns{&c.ProvinceCode},
 		ns{&c.CommuneCode}, &c.Ring, &stage, &c.StageSince, &susp, &c.Ground, &clockKind, &c.ClockStart, &clockExt, &c.ClockFlag,
 		&dues, &c.CurrentDue, &c.NextDue, &c.ReturnsProcuracy, &c.ReturnsJudge, &c.ReturnsPanel, &lastRet, &keyBy,
-		&c.KeyReason, &kInv, &kPro, &kCourt, &c.AccusedCount, &c.Version, &c.CreatedAt, &c.UpdatedAt,
+		&c.KeyReason, &kInv, &kPro, &kCourt, &c.AccusedCount, &c.DetentionOrdersNeeded, &c.Version, &c.CreatedAt, &c.UpdatedAt,
 		&c.UnitPath, &c.UnitName, ns{&c.ProcuracyName}, ns{&c.CourtName}); err != nil {
 		return nil, err
 	}
@@ -643,7 +645,7 @@ func (db *DB) CaseAccused(ctx context.Context, caseID ctip.ID) ([]*casefile.Accu
 
 // CaseMeasures lists a case's measures.
 func (db *DB) CaseMeasures(ctx context.Context, caseID ctip.ID) ([]*casefile.Measure, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, accused_id, type, start_on, ext, order_end, due, ended_on, document_number, version
+	rows, err := db.r.QueryContext(ctx, `SELECT id, case_id, accused_id, type, start_on, ext, order_end, due, ended_on, document_number, ended_by, version
 		FROM case_measures WHERE case_id = $1 ORDER BY start_on, id`, caseID)
 	if err != nil {
 		return nil, mapErr(err, "measures")
@@ -653,7 +655,7 @@ func (db *DB) CaseMeasures(ctx context.Context, caseID ctip.ID) ([]*casefile.Mea
 	for rows.Next() {
 		m := &casefile.Measure{}
 		var typ, ext string
-		if err := rows.Scan(&m.ID, &m.CaseID, &m.AccusedID, &typ, &m.StartOn, &ext, &m.OrderEnd, &m.Due, &m.EndedOn, &m.DocumentNumber, &m.Version); err != nil {
+		if err := rows.Scan(&m.ID, &m.CaseID, &m.AccusedID, &typ, &m.StartOn, &ext, &m.OrderEnd, &m.Due, &m.EndedOn, &m.DocumentNumber, &m.EndedBy, &m.Version); err != nil {
 			return nil, mapErr(err, "measures")
 		}
 		m.Type, m.Ext = casefile.MeasureType(typ), casefile.ParsePeriods(ext)
@@ -827,8 +829,8 @@ func (db *DB) SetCaseClocks(ctx context.Context, c *casefile.Case, measures []*c
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `UPDATE cases SET dues = $1, current_due = $2, next_due = $3 WHERE id = $4 AND version = $5`,
-			encodeDues(c.Dues), nullDate(c.CurrentDue), nullDate(c.NextDue), c.ID, c.Version)
+		res, err := tx.ExecContext(ctx, `UPDATE cases SET dues = $1, current_due = $2, next_due = $3, detention_orders_needed = $4
+			WHERE id = $5 AND version = $6`, encodeDues(c.Dues), nullDate(c.CurrentDue), nullDate(c.NextDue), c.DetentionOrdersNeeded, c.ID, c.Version)
 		if err != nil {
 			return mapErr(err, "case clocks")
 		}
