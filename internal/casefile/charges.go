@@ -77,7 +77,7 @@ func ChargeBody(a *ctip.Actor, c *Case) (Body, error) {
 		return "", ctip.ErrForbidden()
 	}
 	if !slices.Contains(chargeStages[body], c.Stage) {
-		return "", ctip.Errorf(ctip.Conflict, "case.charges_stage", "BLTTHS Điều 156, 180")
+		return "", ctip.Errorf(ctip.Conflict, "case.charges_stage", ctip.Text{VI: "BLTTHS Điều 156, 180", EN: "CPC Arts 156, 180"})
 	}
 	return body, nil
 }

@@ -215,3 +215,17 @@ func TestChangeCharges(t *testing.T) {
 		}
 	})
 }
+
+// TestChargesStageCitesInTheMessageLanguage: the refusal at a stage that
+// allows no change of charges cites CPC Arts 156, 180 in each language (was
+// the Vietnamese citation in the English UI too).
+func TestChargesStageCitesInTheMessageLanguage(t *testing.T) {
+	each(t, func(t *testing.T, f *fx) {
+		a := ctip.ActorFrom(f.as("ksv"))
+		_, err := casefile.ChargeBody(a, &casefile.Case{Stage: casefile.TrialPreparation})
+		ce, ok := err.(*ctip.Error)
+		if !ok || ce.Key != "case.charges_stage" || len(ce.Args) != 1 || ce.Args[0] != (ctip.Text{VI: "BLTTHS Điều 156, 180", EN: "CPC Arts 156, 180"}) {
+			t.Fatalf("charges at trial preparation: %#v", err)
+		}
+	})
+}
