@@ -5,7 +5,8 @@
 -- day of the purge kept, so the case page says "record purged on <date>
 -- under the retention rules" instead of linking to a missing person, and the
 -- start-up backfill (rows with no person_id) never re-creates the person.
--- (Version 10: version 9 is taken by work in progress on detention.)
+-- (There is no version 9: it was planned for the stage detention, which
+-- became version 11.)
 ALTER TABLE case_accused ADD COLUMN person_purged_on DATE;
 ALTER TABLE case_parties ADD COLUMN person_purged_on DATE;
 
