@@ -55,6 +55,17 @@ func TestWebStageDetention(t *testing.T) {
 		if board := proc.get("/cases/board").text(); !strings.Contains(board, `detention-order-needed">Cần lệnh tạm giam</span>`) {
 			t.Errorf("the board does not show the state")
 		}
+		// The filter of the lists and the board (web and API) finds it.
+		if list := proc.get("/cases?view=all&detention=1").text(); !strings.Contains(list, c.Reference) {
+			t.Errorf("the detention filter does not list the case")
+		}
+		var apiList struct {
+			Total int `json:"total"`
+		}
+		decodeJSON(t, h.api(h.token(auth.RoleProcurator), "GET", "/api/v1/cases?view=all&detention=1", nil), &apiList)
+		if apiList.Total != 1 {
+			t.Errorf("API detention filter: %d cases", apiList.Total)
+		}
 		// The form: the procuracy's detention offered, the investigation's explained away.
 		form := "/cases/" + id + "/measures/new?accused=" + acc.String()
 		page = proc.get(form).text()
@@ -79,8 +90,11 @@ func TestWebStageDetention(t *testing.T) {
 		if strings.Contains(page, `id="detention-order-needed"`) || !strings.Contains(page, `data-kind="prosecution_detention"`) {
 			t.Errorf("after the order the case page still warns or shows no clock")
 		}
-		if board := proc.get("/cases/board").text(); strings.Contains(board, "detention-order-needed") {
-			t.Errorf("the board still shows the state")
+		if board := proc.get("/cases/board").text(); strings.Contains(board, "detention-order-needed") || !strings.Contains(board, `id="detention-orders-link"`) {
+			t.Errorf("the board still shows the state, or has no link to the filter")
+		}
+		if list := proc.get("/cases?view=all&detention=1").text(); strings.Contains(list, c.Reference) {
+			t.Errorf("the detention filter still lists the case")
 		}
 		// The API: the order with its last day; the state is gone.
 		var got struct {

@@ -328,6 +328,7 @@ func caseFilter(r *http.Request, p *ctip.Problems) casefile.Filter {
 			f.Stages = append(f.Stages, casefile.Stage(st))
 		}
 	}
+	f.DetentionOrders = q.Get("detention") == "1"
 	if v := q.Get("campaign"); v != "" {
 		f.CampaignID = optID(&v, "campaign", p)
 	}

@@ -490,6 +490,9 @@ type Filter struct {
 	Open       bool // not terminated or final
 	Reference  string
 	CampaignID ctip.NullID
+	// DetentionOrders: cases with an accused awaiting the detention order
+	// of the body now in charge (CPC Arts 241, 278; Case.DetentionOrdersNeeded).
+	DetentionOrders bool
 }
 
 // Counts summarise the board.

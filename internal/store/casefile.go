@@ -533,6 +533,9 @@ func caseConds(a *args, f casefile.Filter, scope caseScope) []string {
 	if f.Reference != "" {
 		conds = append(conds, "i.reference = "+a.add(strings.ToUpper(strings.TrimSpace(f.Reference))))
 	}
+	if f.DetentionOrders {
+		conds = append(conds, "i.detention_orders_needed > 0")
+	}
 	return conds
 }
 

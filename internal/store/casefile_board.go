@@ -242,7 +242,8 @@ func tallyScope(a *args, sc caseScope) (string, bool) {
 // filtered at most by stage, holding body, key flag and owning unit.
 func tallyAnswers(f casefile.Filter) bool {
 	return f.Open && f.Article == "" && f.Category == "" && f.Commune == "" && f.From.IsZero() && f.To.IsZero() &&
-		!f.OfficerID.Valid && f.DueBy.IsZero() && f.DueFrom.IsZero() && f.Reference == "" && !f.CampaignID.Valid
+		!f.OfficerID.Valid && f.DueBy.IsZero() && f.DueFrom.IsZero() && f.Reference == "" && !f.CampaignID.Valid &&
+		!f.DetentionOrders
 }
 
 // tallyStages lists the stages a filter keeps (nil: all).

@@ -153,6 +153,7 @@ func parseCaseFilter(q url.Values, p *ctip.Problems) casefile.Filter {
 			f.Stages = append(f.Stages, casefile.Stage(st))
 		}
 	}
+	f.DetentionOrders = q.Get("detention") == "1"
 	for _, k := range []string{"from", "to"} {
 		if v := q.Get(k); v != "" {
 			d, err := ctip.ParseDate(v)
