@@ -55,6 +55,14 @@ func TestWebStageDetention(t *testing.T) {
 		if board := proc.get("/cases/board").text(); !strings.Contains(board, `detention-order-needed">Cần lệnh tạm giam</span>`) {
 			t.Errorf("the board does not show the state")
 		}
+		// Or the procuracy decides not to detain: the release form.
+		rel := "/cases/" + id + "/measures/" + v.Measures[0].ID.String() + "/end"
+		if !strings.Contains(page, `href="`+rel+`">Không tạm giam (trả tự do)</a>`) {
+			t.Errorf("case page lacks the release link")
+		}
+		if r := proc.get(rel); r.StatusCode != 200 || !strings.Contains(r.text(), "Không tạm giam (trả tự do)") {
+			t.Errorf("release form: %d", r.StatusCode)
+		}
 		// The filter of the lists and the board (web and API) finds it.
 		if list := proc.get("/cases?view=all&detention=1").text(); !strings.Contains(list, c.Reference) {
 			t.Errorf("the detention filter does not list the case")
@@ -115,7 +123,7 @@ func TestWebStageDetention(t *testing.T) {
 		}
 		for _, lang := range []string{"vi", "en"} {
 			proc.lang = lang
-			for _, p := range []string{"/cases/" + id, form, "/cases/board"} {
+			for _, p := range []string{"/cases/" + id, form, "/cases/board", "/cases/" + id + "/measures/" + v.Measures[0].ID.String() + "/end"} {
 				if b := proc.get(p).text(); strings.Contains(b, "⟦") || strings.Contains(b, "%!") {
 					t.Errorf("%s [%s]: missing key or bad verb", p, lang)
 				}

@@ -1360,7 +1360,12 @@ func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mI
 	if m == nil {
 		return nil, ctip.ErrNotFound()
 	}
-	if !m.Running() || (op == MeasureExtend && m.Type != Custody && m.Type != Detention) || (op != MeasureExtend && op != MeasureEnd) {
+	// "End" on a detention that ended with the previous stage records the
+	// decision of the body now in charge not to order detention (release,
+	// CPC Arts 241, 278): the "order needed" state clears.
+	release := op == MeasureEnd && !m.Running() && m.EndedBy == EndedByStage &&
+		slices.Contains(DetentionOrderNeeded(c, accused, measures), m.AccusedID)
+	if !m.Running() && !release || (op == MeasureExtend && m.Type != Custody && m.Type != Detention) || (op != MeasureExtend && op != MeasureEnd) {
 		return nil, ctip.Errorf(ctip.Conflict, "case.measure_refused", op)
 	}
 	if c.Version != version {
@@ -1382,6 +1387,9 @@ func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mI
 	basis := "BLTTHS Điều 118"
 	if m.Type == Detention {
 		basis = "BLTTHS Điều 173"
+	}
+	if _, st, ok := StageDetentionType(c.Stage); ok && release {
+		basis, _, _ = legal.StageDetentionBasis(st)
 	}
 	var p ctip.Problems
 	s.decision(&p, &in, &Case{StageSince: m.StartOn}, basis)
@@ -1413,6 +1421,9 @@ func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mI
 			return nil, fieldErr(err, field)
 		}
 		detail = l.Due.String()
+	} else if release {
+		m.EndedBy = EndedByRelease
+		op = "release"
 	} else {
 		m.EndedOn = in.DocumentDate
 	}

@@ -203,13 +203,34 @@ func TestStageDetentionInService(t *testing.T) {
 		if key(err) != "order_end:"+legal.KeyStageDetentionBeyondStage || err.(*ctip.Error).Fields[0].Args[0].(ctip.Text).VI != "BLTTHS Điều 278" {
 			t.Errorf("beyond trial preparation: %v", err)
 		}
+		// The court may instead decide not to detain: "end" on the detention
+		// that ended with the stage records the release and clears the state.
+		pdID := v.Measures[1].ID
+		release := func(who string) (*casefile.View, error) {
+			cur, _ := f.svc.Get(f.as(who), c.ID)
+			return f.svc.MeasureAction(f.as(who), c.ID, cur.Case.Version, pdID, casefile.MeasureEnd, casefile.ActionInput{DocumentNumber: "05/QĐ-TA",
+				DocumentDate: d("2026-02-26"), Signer: "Thẩm phán"})
+		}
+		if _, err := release("ksv"); !ctip.IsKind(err, ctip.Forbidden) {
+			t.Errorf("the procuracy releases in trial preparation: %v", err)
+		}
+		if v, err = release("thamphan"); err != nil {
+			t.Fatal(err)
+		}
+		if len(v.DetentionOrders) != 0 || v.Case.DetentionOrdersNeeded != 0 || v.Measures[1].EndedBy != casefile.EndedByRelease ||
+			v.Measures[1].EndedOn != d("2026-02-25") || !slices.ContainsFunc(v.Events, func(e casefile.Event) bool { return e.Action == "measure_release" }) {
+			t.Errorf("after the release: %v %d %+v", v.DetentionOrders, v.Case.DetentionOrdersNeeded, v.Measures[1])
+		}
+		if _, err := release("thamphan"); key(err) != "case.measure_refused" {
+			t.Errorf("a second release: %v", key(err))
+		}
 		// The cap is a setting (U): off, the order's date stands.
 		f.svc.Policy.StageDetentionUncapped = true
 		if v, err = add("thamphan", "trial_detention", "2026-02-25", due.AddDays(10).String()); err != nil {
 			t.Fatal(err)
 		}
 		f.svc.Policy.StageDetentionUncapped = false
-		if v.Case.DetentionOrdersNeeded != 0 || v.Measures[2].Type != casefile.TrialDetention || v.Measures[2].Due != due.AddDays(10) {
+		if v.Case.DetentionOrdersNeeded != 0 || len(v.Measures) != 3 || v.Measures[2].Type != casefile.TrialDetention || v.Measures[2].Due != due.AddDays(10) {
 			t.Errorf("trial detention: %d %+v", v.Case.DetentionOrdersNeeded, v.Measures[2])
 		}
 	})

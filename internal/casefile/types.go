@@ -354,6 +354,11 @@ func StageDetentionType(s Stage) (MeasureType, legal.Stage, bool) {
 // stage whose body must order detention itself (Measure.EndedBy).
 const EndedByStage = "stage"
 
+// EndedByRelease marks such a detention once the body now in charge has
+// decided not to order detention (the accused is released without a new
+// measure): the "order needed" state is cleared.
+const EndedByRelease = "released"
+
 // Measure is one preventive measure applied to an accused.
 type Measure struct {
 	ID             ctip.ID

@@ -894,6 +894,9 @@ func (s *Server) measureData(r *http.Request, v *casefile.View, m *casefile.Meas
 		}
 	}
 	data := &caseActionData{Kind: "measure", Action: "measure_" + op, Target: s.Cat.T(s.lang(r), "case.measure."+string(m.Type)) + " · " + name, Post: r.URL.Path}
+	if op == casefile.MeasureEnd && !m.Running() {
+		data.Action = "measure_release" // no detention ordered in the new stage (CPC Arts 241, 278)
+	}
 	if op == casefile.MeasureExtend {
 		data.Months = m.Type == casefile.Detention
 		data.Days = m.Type == casefile.Custody
