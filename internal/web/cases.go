@@ -600,6 +600,7 @@ type caseAccusedData struct {
 	// without one, the details entered make a new registry person.
 	Picked   *person.View
 	LinkKind string // the search page's link target: case_accused, case_party
+	FormPath string // the form's path under the case: accused/new, parties/new
 	// Duplicates are registry persons that look like the details entered:
 	// pick one, or confirm that the person is new.
 	Duplicates []person.Duplicate
@@ -607,9 +608,9 @@ type caseAccusedData struct {
 
 func (s *Server) caseSubPage(w http.ResponseWriter, r *http.Request, status int, tmpl, titleKey string, v *casefile.View, f *Form, dups ...person.Duplicate) error {
 	data := &caseAccusedData{V: v, Choices: s.caseChoices(r), ChargeRows: []int{0, 1, 2}, Today: ctip.DateOf(s.Clock.Now()),
-		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes, LinkKind: linkCaseAccused, Duplicates: dups}
+		Roles: casefile.PartyRoles, Sexes: casefile.Sexes, Measures: casefile.MeasureTypes, LinkKind: linkCaseAccused, FormPath: "accused/new", Duplicates: dups}
 	if tmpl == "case_party" {
-		data.LinkKind = linkCaseParty
+		data.LinkKind, data.FormPath = linkCaseParty, "parties/new"
 	}
 	if pid, err := ctip.ParseID(f.Get("person_id")); err == nil && s.Persons != nil {
 		// The chosen registry person, as the user may see them (a
