@@ -297,7 +297,7 @@ func TestVictimListFilters(t *testing.T) {
 		}
 		// Bad values: 422 naming the field.
 		for path, label := range map[string]string{"/victims?class=vip": "Đối tượng hỗ trợ", "/victims?clock=soon": "Thời hạn",
-			"/victims?sort=name": "Sắp xếp theo", "/victims?from=2026-13-01": "Từ ngày", "/victims?from=2026-03-02&to=2026-03-01": "Đến ngày",
+			"/victims?sort=name": "Sắp xếp theo", "/victims?from=2026-13-01": "Tiếp nhận từ ngày", "/victims?from=2026-03-02&to=2026-03-01": "Tiếp nhận đến ngày",
 			"/victims?status=x": "Kết quả", "/victims?unit=SYT": "Đơn vị tiếp nhận"} {
 			r := c.get(path)
 			if r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(r.text(), label+": ") {

@@ -748,9 +748,9 @@ func (s *Server) victimList(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	p := s.page(r, "victim.list_title", nil)
 	p.Form = newForm(q)
-	// The receiving unit, labelled as on the filter form (not the person
-	// list's "managing unit").
-	p.Form.Labels = map[string]string{"unit": "victim.filter.unit"}
+	// The receiving unit and the reception period, labelled as on the
+	// filter form (not the person list's "managing unit" and "from").
+	p.Form.Labels = map[string]string{"unit": "victim.filter.unit", "from": "victim.filter.from", "to": "victim.filter.to_error"}
 	data := &victimListData{Today: ctip.DateOf(s.Clock.Now()), Statuses: victim.Statuses, Classes: victim.Classes, Filter: q,
 		AgeBands: map[ctip.ID]string{}, Sort: map[string]string{}}
 	p.Data = data
