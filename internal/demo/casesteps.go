@@ -263,7 +263,11 @@ func (l *loader) partyStep(cp *casePlan, pt *partyPlan) func(ctx context.Context
 			return nil
 		}
 		in := casefile.PartyInput{Role: pt.role, Person: casefile.PersonInput{Name: pt.name, Sex: sexOf(pt.female), BirthYear: pt.born, ConfirmNew: true}} // generated persons are distinct
-		if pt.victim != nil && !pt.victim.personID.IsZero() {
+		if pt.victim != nil && !pt.victim.personID.IsZero() && pt.victim.linked {
+			// The file is linked to the case: its officers are on the victim's
+			// team and pick the registry person. Before that the victim is
+			// not theirs to see, and the party is recorded from what the
+			// investigators know (a new protected record, merged later).
 			in.Person.PersonID = ctip.Some(pt.victim.personID)
 		}
 		if pt.rescued {

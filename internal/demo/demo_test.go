@@ -460,6 +460,27 @@ func TestDemoDefaultsToday(t *testing.T) {
 	}
 }
 
+// TestDemoDefaultsAtOtherHours loads the default demo as of today at other
+// hours in Vietnam: the plan's times depend on the hour (a run at 01:41
+// found a victim picked on a case's party form by an investigator not yet on
+// her team, which a run at 01:37 did not).
+func TestDemoDefaultsAtOtherHours(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	y, m, d := time.Now().In(ctip.Vietnam).Date()
+	for _, hm := range [][2]int{{0, 20}, {1, 41}, {8, 0}, {13, 45}, {23, 50}} {
+		at := time.Date(y, m, d, hm[0], hm[1], 0, 0, ctip.Vietnam).UTC()
+		t.Run(at.Format("15:04Z"), func(t *testing.T) {
+			f := setup(t, store.SQLite, at)
+			f.deps.Seed, f.deps.Items = demo.DefaultSeed, demo.DefaultItems
+			if _, err := demo.Load(context.Background(), f.deps, nil); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // TestDemoSameSeedSameProvince checks that a seed reproduces the items.
 func TestDemoSameSeedSameProvince(t *testing.T) {
 	if testing.Short() {

@@ -55,6 +55,10 @@ type victimPlan struct {
 	version   int
 	personID  ctip.ID
 	pseudonym string
+	// linked: the file has been linked to its case (LinkCase), which puts
+	// the case's officers on the victim's team; only then may they pick the
+	// protected person on the case's party form.
+	linked    bool
 	essential ctip.Date
 	visits    map[int]ctip.ID // follow-ups by days after identification
 }
@@ -478,8 +482,9 @@ func (l *loader) victimTrack(v *victimPlan, idx int) *track {
 				err := l.d.Victims.LinkCase(ctx, v.id, cp.id, "Bị hại trong vụ án "+cp.ref)
 				var ce *ctip.Error
 				if errors.As(err, &ce) && ce.Key == "person.already_linked" {
-					return nil // the case's investigators linked the victim as a party already
+					err = nil // the case's investigators linked the victim as a party already
 				}
+				v.linked = err == nil
 				return err
 			})
 		}
