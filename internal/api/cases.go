@@ -2,14 +2,10 @@ package api
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"reflect"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"ctip"
@@ -735,31 +731,15 @@ func (s *Server) caseAttach(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		if strings.Contains(err.Error(), "too large") {
-			return &http.MaxBytesError{}
-		}
-		var p ctip.Problems
-		p.Add("file", "error.multipart")
-		return p.Err()
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		var p ctip.Problems
-		p.Add("file", "error.required")
-		return p.Err()
-	}
-	defer f.Close()
 	max := s.Cases.MaxAttachment
 	if max <= 0 {
 		max = 20 << 20
 	}
-	content, err := io.ReadAll(io.LimitReader(f, max+1))
+	name, content, err := readUpload(r, max)
 	if err != nil {
 		return err
 	}
-	a, err := s.Cases.Attach(r.Context(), id, hdr.Filename, content)
+	a, err := s.Cases.Attach(r.Context(), id, name, content)
 	if err != nil {
 		return err
 	}
@@ -780,13 +760,7 @@ func (s *Server) caseDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
-	w.Header().Set("Content-Length", fmt.Sprint(len(a.Content)))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	_, err = w.Write(a.Content)
-	return err
+	return httpx.Download(w, a.ContentType, a.Filename, a.Content)
 }
 
 func (s *Server) caseCampaigns(w http.ResponseWriter, r *http.Request) error {

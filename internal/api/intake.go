@@ -1,14 +1,12 @@
 package api
 
 import (
-	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
 
 	"ctip"
+	"ctip/internal/httpx"
 	"ctip/internal/intake"
 	"ctip/internal/legal"
 )
@@ -460,27 +458,11 @@ func (s *Server) intakeAttach(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		if strings.Contains(err.Error(), "too large") {
-			return &http.MaxBytesError{}
-		}
-		var p ctip.Problems
-		p.Add("file", "error.multipart")
-		return p.Err()
-	}
-	defer r.MultipartForm.RemoveAll()
-	f, hdr, err := r.FormFile("file")
-	if err != nil {
-		var p ctip.Problems
-		p.Add("file", "error.required")
-		return p.Err()
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, (s.maxAttachment())+1))
+	name, content, err := readUpload(r, s.maxAttachment())
 	if err != nil {
 		return err
 	}
-	a, err := s.Intake.Attach(r.Context(), id, hdr.Filename, content)
+	a, err := s.Intake.Attach(r.Context(), id, name, content)
 	if err != nil {
 		return err
 	}
@@ -507,12 +489,7 @@ func (s *Server) intakeDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", a.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": a.Filename}))
-	w.Header().Set("Content-Length", fmt.Sprint(len(a.Content)))
-	w.Header().Set("Cache-Control", "no-store")
-	_, err = w.Write(a.Content)
-	return err
+	return httpx.Download(w, a.ContentType, a.Filename, a.Content)
 }
 
 func (s *Server) intakeDetach(w http.ResponseWriter, r *http.Request) error {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"mime"
 	"net"
 	"net/http"
 	"runtime/debug"
@@ -268,4 +269,16 @@ func LimitBody(w http.ResponseWriter, r *http.Request, n int64) {
 		n = DefaultMaxBody
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, n)
+}
+
+// Download sends an attachment as a download that is never cached and,
+// opened in a browser anyway, runs in a sandbox with nothing allowed.
+func Download(w http.ResponseWriter, contentType, filename string, content []byte) error {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
+	w.Header().Set("Content-Length", fmt.Sprint(len(content)))
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	_, err := w.Write(content)
+	return err
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -1082,12 +1081,7 @@ func (s *Server) caseDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", att.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	_, err = w.Write(att.Content)
-	return err
+	return httpx.Download(w, att.ContentType, att.Filename, att.Content)
 }
 
 // ---------- campaigns ----------

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +12,7 @@ import (
 
 	"ctip"
 	"ctip/internal/auth"
+	"ctip/internal/httpx"
 	"ctip/internal/intake"
 	"ctip/internal/person"
 )
@@ -526,12 +526,7 @@ func (s *Server) intakeDownload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", att.ContentType)
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Filename}))
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
-	_, err = w.Write(att.Content)
-	return err
+	return httpx.Download(w, att.ContentType, att.Filename, att.Content)
 }
 
 func (s *Server) intakeDetachForm(w http.ResponseWriter, r *http.Request) error {
