@@ -195,11 +195,7 @@ type ChargeInput struct {
 // clocks it moved, and the other body is notified (within 24 hours, Arts
 // 156, 180) in the same transaction.
 func (s *Service) ChangeCharges(ctx context.Context, id ctip.ID, version int, in ChargeInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}

@@ -144,6 +144,16 @@ func (s *Service) load(ctx context.Context, a *ctip.Actor, id ctip.ID) (*Case, e
 	return c, nil
 }
 
+// loadAs reads a case for the actor of ctx, as load.
+func (s *Service) loadAs(ctx context.Context, id ctip.ID) (*ctip.Actor, *Case, error) {
+	a, err := actorOf(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.load(ctx, a, id)
+	return a, c, err
+}
+
 func (s *Service) denied(ctx context.Context, a *ctip.Actor, id ctip.ID) {
 	ev := ctip.NewAuditEvent(a, s.now(), "case.access_denied", "case", id)
 	s.Store.AppendAudit(ctx, ev)
@@ -442,11 +452,7 @@ type View struct {
 
 // Get returns a case with everything on its page.
 func (s *Service) Get(ctx context.Context, id ctip.ID) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -716,11 +722,7 @@ func (s *Service) receivedOn(p *ctip.Problems, in *ActionInput) ctip.Date {
 // Do applies a stage action to a case (version-checked). Bad input writes
 // nothing and names the rule and its article.
 func (s *Service) Do(ctx context.Context, id ctip.ID, version int, act Action, in ActionInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1077,11 +1079,7 @@ type AccusedInput struct {
 
 // AddAccused charges a person in the case (investigation stages only).
 func (s *Service) AddAccused(ctx context.Context, id ctip.ID, version int, in AccusedInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1150,11 +1148,7 @@ var AccusedActions = []string{AccSuspend, AccTerminate, AccResume}
 
 // AccusedAction suspends, terminates or resumes the proceedings against one accused.
 func (s *Service) AccusedAction(ctx context.Context, id ctip.ID, version int, accID ctip.ID, op string, in ActionInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1242,11 +1236,7 @@ type MeasureInput struct {
 
 // AddMeasure records a preventive measure with its deadline.
 func (s *Service) AddMeasure(ctx context.Context, id ctip.ID, version int, in MeasureInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1329,11 +1319,7 @@ const (
 
 // MeasureAction extends (custody Art. 118, detention Art. 173) or ends a measure.
 func (s *Service) MeasureAction(ctx context.Context, id ctip.ID, version int, mID ctip.ID, op string, in ActionInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1446,11 +1432,7 @@ type PartyInput struct {
 
 // AddParty links a victim or a witness to the case.
 func (s *Service) AddParty(ctx context.Context, id ctip.ID, version int, in PartyInput) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1545,11 +1527,7 @@ func (s *Service) keyPermitted(a *ctip.Actor, c *Case, op string) error {
 // (investigating body, procuracy, court) — the provincial plan's
 // "thống nhất xác định các vụ án trọng điểm".
 func (s *Service) Key(ctx context.Context, id ctip.ID, version int, op, reason string) (*View, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1601,11 +1579,7 @@ func (s *Service) Key(ctx context.Context, id ctip.ID, version int, op, reason s
 // AddNote adds a note to the case's timeline (encrypted at rest) and
 // returns it.
 func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) (*Event, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1634,11 +1608,7 @@ func (s *Service) AddNote(ctx context.Context, id ctip.ID, note string) (*Event,
 
 // Notes lists a case's notes, oldest first, to someone who may see the case.
 func (s *Service) Notes(ctx context.Context, id ctip.ID) ([]Event, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	_, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1658,11 +1628,7 @@ func (s *Service) Notes(ctx context.Context, id ctip.ID) ([]Event, error) {
 // Documents lists a case's documents (without their content) to someone
 // who may see the case.
 func (s *Service) Documents(ctx context.Context, id ctip.ID) ([]*Attachment, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	_, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -1671,11 +1637,7 @@ func (s *Service) Documents(ctx context.Context, id ctip.ID) ([]*Attachment, err
 
 // Attach stores a document on the case, encrypted, after sniffing its type.
 func (s *Service) Attach(ctx context.Context, id ctip.ID, filename string, content []byte) (*Attachment, error) {
-	a, err := actorOf(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c, err := s.load(ctx, a, id)
+	a, c, err := s.loadAs(ctx, id)
 	if err != nil {
 		return nil, err
 	}
